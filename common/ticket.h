@@ -1,0 +1,37 @@
+/* ticket.h - ticket vocabulary shared by deskd and desk: types, statuses, channels, roles,
+ * and the names they travel under on the wire and in the database. */
+#ifndef DESK_TICKET_H
+#define DESK_TICKET_H
+
+enum ticket_type { TT_INCIDENT, TT_SERVICE_REQUEST, TT_INFORMATION_REQUEST, TT_PROBLEM, TT_COUNT };
+enum ticket_status {
+	TS_NEW,
+	TS_OPEN,
+	TS_PENDING,
+	TS_ON_HOLD,
+	TS_RESOLVED,
+	TS_CLOSED,
+	TS_CANCELLED,
+	TS_COUNT
+};
+enum ticket_channel { TC_PHONE, TC_EMAIL, TC_WALK_IN, TC_PORTAL, TC_CHAT, TC_COUNT };
+enum agent_role { ROLE_L1, ROLE_L2, ROLE_SUPERVISOR, ROLE_ADMIN, ROLE_COUNT };
+
+/* NULL-terminated name tables, indexed by the enums above. */
+extern const char *const ticket_type_names[];
+extern const char *const ticket_status_names[];
+extern const char *const ticket_channel_names[];
+extern const char *const agent_role_names[];
+
+/* Short labels for narrow columns ("New", "Open", "Pend", "Hold", "Resd", "Clsd", "Canc"). */
+extern const char *const ticket_status_short[];
+extern const char *const ticket_type_labels[];
+
+/* Index of name in a NULL-terminated table, or -1. */
+int name_index(const char *const *names, const char *name);
+
+/* Default ITIL priority matrix (impact 1..3 x urgency 1..3 -> P1..P4). The database holds the
+ * configurable copy; the console uses this one to preview a new ticket's priority. */
+int priority_default(int impact, int urgency);
+
+#endif
