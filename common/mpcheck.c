@@ -56,11 +56,11 @@ enum mp_check_result mp_check(const char *buf, size_t len, int max_depth)
 			return MP_TRUNCATED;
 
 		unsigned b = p[off++];
-		uint64_t skip = 0;     /* payload bytes to skip */
-		uint64_t count = 0;    /* child objects of a container */
+		uint64_t skip = 0;  /* payload bytes to skip */
+		uint64_t count = 0; /* child objects of a container */
 		int is_container = 0;
 		int is_str = 0;
-		int hdr = 0;           /* size of a length field that follows the type byte */
+		int hdr = 0; /* size of a length field that follows the type byte */
 
 		if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
 			/* fixint, nil, bool: no payload */
@@ -74,30 +74,64 @@ enum mp_check_result mp_check(const char *buf, size_t len, int max_depth)
 			switch (b) {
 			case 0xc1:
 				return MP_BAD_BYTE;
-			case 0xc4: case 0xc5: case 0xc6: /* bin 8/16/32 */
+			case 0xc4:
+			case 0xc5:
+			case 0xc6: /* bin 8/16/32 */
 				hdr = 1 << (b - 0xc4);
 				break;
-			case 0xc7: case 0xc8: case 0xc9: /* ext 8/16/32: length, then a type byte */
+			case 0xc7:
+			case 0xc8:
+			case 0xc9: /* ext 8/16/32: length, then a type byte */
 				hdr = 1 << (b - 0xc7);
 				break;
-			case 0xca: skip = 4; break;
-			case 0xcb: skip = 8; break;
-			case 0xcc: case 0xd0: skip = 1; break;
-			case 0xcd: case 0xd1: skip = 2; break;
-			case 0xce: case 0xd2: skip = 4; break;
-			case 0xcf: case 0xd3: skip = 8; break;
-			case 0xd4: skip = 2; break;
-			case 0xd5: skip = 3; break;
-			case 0xd6: skip = 5; break;
-			case 0xd7: skip = 9; break;
-			case 0xd8: skip = 17; break;
-			case 0xd9: case 0xda: case 0xdb:
+			case 0xca:
+				skip = 4;
+				break;
+			case 0xcb:
+				skip = 8;
+				break;
+			case 0xcc:
+			case 0xd0:
+				skip = 1;
+				break;
+			case 0xcd:
+			case 0xd1:
+				skip = 2;
+				break;
+			case 0xce:
+			case 0xd2:
+				skip = 4;
+				break;
+			case 0xcf:
+			case 0xd3:
+				skip = 8;
+				break;
+			case 0xd4:
+				skip = 2;
+				break;
+			case 0xd5:
+				skip = 3;
+				break;
+			case 0xd6:
+				skip = 5;
+				break;
+			case 0xd7:
+				skip = 9;
+				break;
+			case 0xd8:
+				skip = 17;
+				break;
+			case 0xd9:
+			case 0xda:
+			case 0xdb:
 				is_str = 1, hdr = 1 << (b - 0xd9);
 				break;
-			case 0xdc: case 0xdd:
+			case 0xdc:
+			case 0xdd:
 				is_container = 1, hdr = b == 0xdc ? 2 : 4;
 				break;
-			case 0xde: case 0xdf:
+			case 0xde:
+			case 0xdf:
 				is_container = 2, hdr = b == 0xde ? 2 : 4;
 				break;
 			default:

@@ -12,12 +12,12 @@
 
 enum mp_check_result {
 	MP_OK = 0,
-	MP_TRUNCATED,    /* the bytes end inside an object */
-	MP_TOO_DEEP,     /* containers nested deeper than the limit */
-	MP_BAD_COUNT,    /* a container claims more elements than bytes remain */
-	MP_BAD_BYTE,     /* 0xc1, the never-used type byte */
-	MP_BAD_UTF8,     /* a str that is not valid UTF-8 */
-	MP_TRAILING,     /* bytes left after the single top-level object */
+	MP_TRUNCATED, /* the bytes end inside an object */
+	MP_TOO_DEEP,  /* containers nested deeper than the limit */
+	MP_BAD_COUNT, /* a container claims more elements than bytes remain */
+	MP_BAD_BYTE,  /* 0xc1, the never-used type byte */
+	MP_BAD_UTF8,  /* a str that is not valid UTF-8 */
+	MP_TRAILING,  /* bytes left after the single top-level object */
 };
 
 /* Check that buf[0..len) holds exactly one well-formed object nested at most max_depth deep,

@@ -10,22 +10,22 @@
 #include "util.h"
 
 static const char *const error_names[] = {
-	[E_BAD_FRAME] = "bad_frame",
-	[E_FRAME_TOO_LARGE] = "frame_too_large",
-	[E_UNKNOWN_OP] = "unknown_op",
-	[E_BAD_REQUEST] = "bad_request",
-	[E_PROTO_VERSION] = "proto_version",
-	[E_HELLO_REQUIRED] = "hello_required",
-	[E_NOT_AUTHENTICATED] = "not_authenticated",
-	[E_AUTH_FAILED] = "auth_failed",
-	[E_FORBIDDEN] = "forbidden",
-	[E_NOT_FOUND] = "not_found",
-	[E_STALE_VERSION] = "stale_version",
-	[E_BUSY] = "busy",
-	[E_UNAVAILABLE] = "unavailable",
-	[E_INTERNAL] = "internal",
-	[E_INVALID_TRANSITION] = "invalid_transition",
-	[E_CONFLICT] = "conflict",
+    [E_BAD_FRAME] = "bad_frame",
+    [E_FRAME_TOO_LARGE] = "frame_too_large",
+    [E_UNKNOWN_OP] = "unknown_op",
+    [E_BAD_REQUEST] = "bad_request",
+    [E_PROTO_VERSION] = "proto_version",
+    [E_HELLO_REQUIRED] = "hello_required",
+    [E_NOT_AUTHENTICATED] = "not_authenticated",
+    [E_AUTH_FAILED] = "auth_failed",
+    [E_FORBIDDEN] = "forbidden",
+    [E_NOT_FOUND] = "not_found",
+    [E_STALE_VERSION] = "stale_version",
+    [E_BUSY] = "busy",
+    [E_UNAVAILABLE] = "unavailable",
+    [E_INTERNAL] = "internal",
+    [E_INVALID_TRANSITION] = "invalid_transition",
+    [E_CONFLICT] = "conflict",
 };
 
 const char *proto_error_name(int code)
@@ -164,7 +164,7 @@ void args_fail(struct args *a, const char *fmt, ...)
 }
 
 bool args_str(struct args *a, const char *key, bool required, size_t min, size_t max,
-	      const char **out, size_t *out_len)
+              const char **out, size_t *out_len)
 {
 	const msgpack_object *o = mp_get(a->map, key);
 
@@ -203,7 +203,7 @@ bool args_str(struct args *a, const char *key, bool required, size_t min, size_t
 }
 
 bool args_int(struct args *a, const char *key, bool required, int64_t min, int64_t max,
-	      int64_t *out)
+              int64_t *out)
 {
 	const msgpack_object *o = mp_get(a->map, key);
 
@@ -221,7 +221,7 @@ bool args_int(struct args *a, const char *key, bool required, int64_t min, int64
 	int64_t v = mp_int(o);
 	if (v < min || v > max) {
 		args_fail(a, "field '%s' must be between %lld and %lld", key, (long long)min,
-			  (long long)max);
+		          (long long)max);
 		return false;
 	}
 	*out = v;

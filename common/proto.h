@@ -8,14 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_VERSION       1
-#define PROTO_DEFAULT_PORT  7420
-#define FRAME_HEADER        4
-#define FRAME_MAX           (256 * 1024) /* payload bytes, header excluded */
-#define FRAME_MAX_DEPTH     8            /* container nesting inside one frame */
-#define PROTO_MAX_INFLIGHT  32           /* requests awaiting a reply, per connection */
-#define PROTO_MAX_OUTPUT    (8 * 1024 * 1024) /* queued output before a slow peer is dropped */
-#define PROTO_LIST_MAX      500          /* ticket.list page size limit */
+#define PROTO_VERSION      1
+#define PROTO_DEFAULT_PORT 7420
+#define FRAME_HEADER       4
+#define FRAME_MAX          (256 * 1024)      /* payload bytes, header excluded */
+#define FRAME_MAX_DEPTH    8                 /* container nesting inside one frame */
+#define PROTO_MAX_INFLIGHT 32                /* requests awaiting a reply, per connection */
+#define PROTO_MAX_OUTPUT   (8 * 1024 * 1024) /* queued output before a slow peer is dropped */
+#define PROTO_LIST_MAX     500               /* ticket.list page size limit */
 
 /* Field limits, in characters (code points) for text. */
 #define LIMIT_SUBJECT     200
@@ -30,7 +30,7 @@ enum proto_error {
 	E_BAD_FRAME = 1,       /* payload is not one valid MessagePack map */
 	E_FRAME_TOO_LARGE = 2, /* length prefix is 0 or above FRAME_MAX; connection closed */
 	E_UNKNOWN_OP = 3,
-	E_BAD_REQUEST = 4,     /* missing field, wrong type, value out of range */
+	E_BAD_REQUEST = 4, /* missing field, wrong type, value out of range */
 	E_PROTO_VERSION = 5,
 	E_HELLO_REQUIRED = 6,
 	E_NOT_AUTHENTICATED = 7,
@@ -38,11 +38,11 @@ enum proto_error {
 	E_FORBIDDEN = 9,
 	E_NOT_FOUND = 10,
 	E_STALE_VERSION = 11,
-	E_BUSY = 12,           /* too many requests in flight on this connection */
-	E_UNAVAILABLE = 13,    /* the database is unreachable; nothing was changed */
+	E_BUSY = 12,        /* too many requests in flight on this connection */
+	E_UNAVAILABLE = 13, /* the database is unreachable; nothing was changed */
 	E_INTERNAL = 14,
 	E_INVALID_TRANSITION = 15,
-	E_CONFLICT = 16,       /* uniqueness or state conflict other than a stale version */
+	E_CONFLICT = 16, /* uniqueness or state conflict other than a stale version */
 };
 
 const char *proto_error_name(int code);
@@ -93,15 +93,18 @@ struct args {
 	char why[160];
 };
 
-#define ARGS_INIT(m) {.map = (m), .bad = false, .why = ""}
+#define ARGS_INIT(m)                                                                               \
+	{                                                                                          \
+		.map = (m), .bad = false, .why = ""                                                \
+	}
 
 /* Text field. Absent: *out = NULL and false returned (error if required). Present and valid:
  * points into the decoded message (not NUL-terminated), true returned. min/max in chars. */
 bool args_str(struct args *a, const char *key, bool required, size_t min, size_t max,
-	      const char **out, size_t *out_len);
+              const char **out, size_t *out_len);
 /* Integer field within [min, max]. Absent: returns false (error if required). */
 bool args_int(struct args *a, const char *key, bool required, int64_t min, int64_t max,
-	      int64_t *out);
+              int64_t *out);
 /* Integer or nil. Returns 0 absent, 1 integer (in *out), 2 nil. */
 int args_int_or_nil(struct args *a, const char *key, int64_t min, int64_t max, int64_t *out);
 /* Boolean field. */

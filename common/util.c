@@ -1,4 +1,5 @@
 /* util.c - allocation helpers that abort on exhaustion, string and clock helpers. */
+#define _GNU_SOURCE
 #include "util.h"
 
 #include <errno.h>

@@ -131,14 +131,38 @@ END $$;
 CREATE TRIGGER tickets_notify AFTER INSERT OR UPDATE ON tickets
     FOR EACH ROW EXECUTE FUNCTION desk_ticket_notify();
 
--- Changes made by hand in SQL still leave an audit event and bump the version.
+-- One 'field' event per column that differs between two versions of a ticket row.
+CREATE FUNCTION desk_record_changes(p_actor integer, p_old tickets, p_new tickets,
+                                    p_kind text DEFAULT 'field') RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    k text;
+    v_old text;
+    v_new text;
+    n integer := 0;
+BEGIN
+    FOR k, v_old, v_new IN
+        SELECT o.key, o.value, nw.value
+          FROM jsonb_each_text(to_jsonb(p_old)) o
+          JOIN jsonb_each_text(to_jsonb(p_new)) nw USING (key)
+         WHERE o.value IS DISTINCT FROM nw.value
+           AND o.key NOT IN ('version', 'updated_at')
+         ORDER BY o.key
+    LOOP
+        INSERT INTO ticket_events (ticket_id, actor_id, kind, field, old_value, new_value)
+        VALUES (p_new.id, p_actor, p_kind, k, v_old, v_new);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END $$;
+
+-- Changes made by hand in SQL still bump the version and leave audit events.
 CREATE FUNCTION desk_ticket_touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('desk.via_api', true) IS DISTINCT FROM 'on' THEN
         NEW.version := OLD.version + 1;
         NEW.updated_at := now();
-        INSERT INTO ticket_events (ticket_id, actor_id, kind, note)
-        VALUES (NEW.id, NULL, 'sql_update', 'changed outside deskd by ' || current_user);
+        PERFORM desk_record_changes(NULL, OLD, NEW, 'sql_update');
     END IF;
     RETURN NEW;
 END $$;
@@ -216,8 +240,6 @@ DECLARE
     t tickets%ROWTYPE;
     n tickets%ROWTYPE;
     k text;
-    v_old text;
-    v_new text;
 BEGIN
     SELECT * INTO t FROM tickets WHERE tickets.id = p_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -261,16 +283,8 @@ BEGIN
     END LOOP;
     n.priority := desk_priority(n.impact, n.urgency);
 
-    FOR k, v_old, v_new IN
-        SELECT o.key, o.value, nw.value
-          FROM jsonb_each_text(to_jsonb(t)) o
-          JOIN jsonb_each_text(to_jsonb(n)) nw USING (key)
-         WHERE o.value IS DISTINCT FROM nw.value
-    LOOP
-        INSERT INTO ticket_events (ticket_id, actor_id, kind, field, old_value, new_value)
-        VALUES (p_id, p_actor, 'field', k, v_old, v_new);
-    END LOOP;
-    IF NOT FOUND THEN
+    n.updated_at := now();
+    IF desk_record_changes(p_actor, t, n) = 0 THEN
         -- Nothing changed: no new version, no event, no notification.
         RETURN QUERY SELECT * FROM ticket_view WHERE ticket_view.id = p_id;
         RETURN;

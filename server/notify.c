@@ -1,0 +1,258 @@
+/* notify.c - the LISTEN connection: every committed ticket change (from any deskd or from SQL)
+ * arrives as a NOTIFY; changes are batched per loop iteration, fetched once, and the same
+ * encoded push goes to every console subscribed to the ticket's old or new queue. */
+#include "notify.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "ops.h"
+#include "session.h"
+#include "util.h"
+
+#define CHANNEL   "desk_ticket"
+#define BATCH_MAX 500
+
+struct change {
+	int64_t id;
+	int queue_id;
+	int old_queue_id;
+};
+
+struct notifier {
+	struct server *srv;
+	struct db_link *link;
+	bool listening;
+	bool lost_once;         /* a reconnect means changes may have been missed */
+	struct change *pending; /* changes waiting to be fetched */
+	int npending, cap;
+	struct event *ev_flush;
+};
+
+struct fetch {
+	struct notifier *n;
+	struct change *changes;
+	int count;
+};
+
+static const char SQL_FETCH[] =
+    "SELECT " TICKET_COLUMNS " FROM ticket_view WHERE id = ANY($1::bigint[])";
+
+static bool anyone_subscribed(struct server *srv, int queue_id, int old_queue_id)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &srv->sessions, entry)
+	if (s->agent_id != 0 &&
+	    (session_subscribed(s, queue_id) || session_subscribed(s, old_queue_id)))
+		return true;
+	return false;
+}
+
+static void push_resync(struct server *srv)
+{
+	struct session *s, *next;
+	struct frame_out f;
+	size_t len;
+
+	frame_out_init(&f);
+	msgpack_pack_map(&f.pk, 1);
+	pk_kstr(&f.pk, "push", "resync");
+	const char *data = frame_out_finish(&f, &len);
+	for (s = TAILQ_FIRST(&srv->sessions); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->nsubs > 0)
+			session_send_bytes(s, data, len);
+	}
+	frame_out_destroy(&f);
+}
+
+static void fetch_done(PGresult *res, void *arg)
+{
+	struct fetch *ft = arg;
+	struct server *srv = ft->n != NULL ? ft->n->srv : NULL;
+
+	if (srv == NULL)
+		goto out;
+	if (!db_ok(res)) {
+		log_warn("notify: fetching %d changed tickets failed; asking consoles to resync",
+		         ft->count);
+		push_resync(srv);
+		goto out;
+	}
+	for (int row = 0; row < PQntuples(res); row++) {
+		int64_t id = db_get_int(res, row, 0);
+		int queue_id = (int)db_get_int(res, row, 10);
+		int old_queue_id = queue_id;
+		for (int i = 0; i < ft->count; i++)
+			if (ft->changes[i].id == id)
+				old_queue_id = ft->changes[i].old_queue_id;
+
+		struct frame_out f;
+		size_t len;
+		frame_out_init(&f);
+		msgpack_pack_map(&f.pk, 3);
+		pk_kstr(&f.pk, "push", "ticket");
+		pk_kstr(&f.pk, "change", db_get_int(res, row, 19) == 1 ? "created" : "updated");
+		pk_str(&f.pk, "ticket");
+		pack_ticket(&f.pk, res, row, 0);
+		const char *data = frame_out_finish(&f, &len);
+
+		struct session *s, *next;
+		for (s = TAILQ_FIRST(&srv->sessions); s != NULL; s = next) {
+			next = TAILQ_NEXT(s, entry); /* sending may close a slow session */
+			if (s->agent_id != 0 && (session_subscribed(s, queue_id) ||
+			                         session_subscribed(s, old_queue_id)))
+				session_send_bytes(s, data, len);
+		}
+		frame_out_destroy(&f);
+	}
+out:
+	free(ft->changes);
+	free(ft);
+}
+
+/* Runs once per loop iteration that received notifications. */
+static void flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct notifier *n = arg;
+
+	while (n->npending > 0) {
+		int count = n->npending > BATCH_MAX ? BATCH_MAX : n->npending;
+		struct fetch *ft = xcalloc(1, sizeof(*ft));
+		char *ids = xmalloc((size_t)count * 22 + 3);
+		size_t off = 0;
+
+		ft->n = n;
+		ft->count = count;
+		ft->changes = xmalloc(sizeof(*ft->changes) * (size_t)count);
+		memcpy(ft->changes, n->pending, sizeof(*ft->changes) * (size_t)count);
+		memmove(n->pending, n->pending + count,
+		        sizeof(*n->pending) * (size_t)(n->npending - count));
+		n->npending -= count;
+
+		ids[off++] = '{';
+		for (int i = 0; i < count; i++)
+			off += (size_t)sprintf(ids + off, "%s%" PRId64, i ? "," : "",
+			                       ft->changes[i].id);
+		ids[off++] = '}';
+		struct db_query *q = db_query_new(SQL_FETCH);
+		db_param(q, ids, off);
+		free(ids);
+		db_submit(n->srv->db, q, fetch_done, ft);
+	}
+}
+
+static void queue_change(struct notifier *n, const char *payload)
+{
+	struct change c;
+	long long id;
+
+	if (sscanf(payload, "%lld %d %d", &id, &c.queue_id, &c.old_queue_id) != 3) {
+		log_warn("notify: ignoring malformed payload '%s'", payload);
+		return;
+	}
+	c.id = id;
+	if (!anyone_subscribed(n->srv, c.queue_id, c.old_queue_id))
+		return;
+	for (int i = 0; i < n->npending; i++) {
+		if (n->pending[i].id == c.id) {
+			/* Keep the oldest queue seen so its followers learn the ticket left. */
+			n->pending[i].queue_id = c.queue_id;
+			return;
+		}
+	}
+	if (n->npending == n->cap) {
+		n->cap = n->cap ? n->cap * 2 : 64;
+		n->pending = xrealloc(n->pending, sizeof(*n->pending) * (size_t)n->cap);
+	}
+	n->pending[n->npending++] = c;
+	event_active(n->ev_flush, EV_TIMEOUT, 0);
+}
+
+static void notify_ready(struct db_link *link, void *arg)
+{
+	struct notifier *n = arg;
+	PGconn *pg = db_link_conn(link);
+
+	if (!PQsendQuery(pg, "LISTEN " CHANNEL) || PQflush(pg) < 0) {
+		db_link_fail(link, PQerrorMessage(pg));
+		return;
+	}
+	n->listening = true;
+	if (n->lost_once) {
+		log_info("notify: listening again; asking consoles to resync");
+		push_resync(n->srv);
+	}
+}
+
+static void notify_readable(struct db_link *link, void *arg)
+{
+	struct notifier *n = arg;
+	PGconn *pg = db_link_conn(link);
+	PGnotify *nt;
+
+	while (!PQisBusy(pg)) {
+		PGresult *res = PQgetResult(pg);
+		if (res == NULL)
+			break;
+		if (!db_ok(res))
+			log_error("notify: LISTEN failed: %s", PQresultErrorMessage(res));
+		PQclear(res);
+	}
+	while ((nt = PQnotifies(pg)) != NULL) {
+		queue_change(n, nt->extra);
+		PQfreemem(nt);
+	}
+	if (PQstatus(pg) == CONNECTION_BAD)
+		db_link_fail(link, "server closed the connection");
+}
+
+static void notify_writable(struct db_link *link, void *arg)
+{
+	int r = PQflush(db_link_conn(link));
+
+	if (r < 0)
+		db_link_fail(link, PQerrorMessage(db_link_conn(link)));
+	else
+		db_link_want_write(link, r == 1);
+}
+
+static void notify_lost(struct db_link *link, void *arg)
+{
+	struct notifier *n = arg;
+
+	n->listening = false;
+	n->lost_once = true;
+}
+
+static const struct db_link_ops notify_ops = {
+    .ready = notify_ready,
+    .readable = notify_readable,
+    .writable = notify_writable,
+    .lost = notify_lost,
+};
+
+struct notifier *notifier_new(struct server *srv)
+{
+	struct notifier *n = xcalloc(1, sizeof(*n));
+
+	n->srv = srv;
+	n->ev_flush = event_new(srv->base, -1, 0, flush_cb, n);
+	n->link = db_link_new(srv->base, srv->cfg->db, &notify_ops, n, "listen");
+	return n;
+}
+
+void notifier_free(struct notifier *n)
+{
+	if (n == NULL)
+		return;
+	db_link_free(n->link);
+	event_free(n->ev_flush);
+	free(n->pending);
+	free(n);
+}

@@ -1,0 +1,569 @@
+/* ops-ticket.c - ticket operations: create, get (with history), update, list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db.h"
+#include "log.h"
+#include "ops.h"
+#include "ticket.h"
+#include "utf8.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- packing */
+
+static const struct {
+	const char *name;
+	bool is_int;
+} ticket_cols[] = {
+    {"id", true},          {"key", false},       {"subject", false},     {"description", false},
+    {"type", false},       {"status", false},    {"impact", true},       {"urgency", true},
+    {"priority", true},    {"tier", true},       {"queue_id", true},     {"queue", false},
+    {"assignee_id", true}, {"assignee", false},  {"requester_id", true}, {"requester", false},
+    {"channel", false},    {"created_ms", true}, {"updated_ms", true},   {"version", true},
+};
+
+void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
+{
+	msgpack_pack_map(pk, ARRAY_LEN(ticket_cols));
+	for (size_t i = 0; i < ARRAY_LEN(ticket_cols); i++) {
+		int col = col0 + (int)i;
+		pk_str(pk, ticket_cols[i].name);
+		if (PQgetisnull(res, row, col))
+			msgpack_pack_nil(pk);
+		else if (ticket_cols[i].is_int)
+			msgpack_pack_int64(pk, db_get_int(res, row, col));
+		else
+			pk_str(pk, PQgetvalue(res, row, col));
+	}
+}
+
+/* Reply {ticket: row 0} or not_found when the result is empty. */
+static void reply_ticket(struct session *s, uint32_t rid, const PGresult *res)
+{
+	struct frame_out f;
+
+	if (PQntuples(res) < 1) {
+		reply_error(s, rid, E_NOT_FOUND, "no such ticket");
+		return;
+	}
+	reply_begin(&f, rid, 1);
+	pk_str(&f.pk, "ticket");
+	pack_ticket(&f.pk, res, 0, 0);
+	session_send(s, &f);
+	frame_out_destroy(&f);
+}
+
+static void ticket_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+
+	if (req_live(r)) {
+		if (db_ok(res))
+			reply_ticket(r->s, r->rid, res);
+		else
+			reply_db_error(r->s, r->rid, res);
+	}
+	req_free(r);
+}
+
+/* ---------------------------------------------------------------- create */
+
+static const char SQL_CREATE[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_create($1::int, $2, $3, $4, $5::smallint,"
+    " $6::smallint, $7::int, $8::int, $9, $10)";
+
+static void param_opt_int(struct db_query *q, bool present, int64_t v)
+{
+	if (present)
+		db_param_int(q, v);
+	else
+		db_param_null(q);
+}
+
+static void param_opt_name(struct db_query *q, int index, const char *const *names)
+{
+	db_param_str(q, index >= 0 ? names[index] : NULL);
+}
+
+static void op_ticket_create(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *subject, *desc, *key;
+	size_t subject_len, desc_len, key_len;
+	int64_t impact = 3, urgency = 3, queue_id = 0, requester_id = 0;
+
+	args_str(&a, "subject", true, 1, LIMIT_SUBJECT, &subject, &subject_len);
+	args_str(&a, "description", false, 0, LIMIT_DESCRIPTION, &desc, &desc_len);
+	int type = args_enum(&a, "type", false, ticket_type_names);
+	bool has_impact = args_int(&a, "impact", false, 1, 3, &impact);
+	bool has_urgency = args_int(&a, "urgency", false, 1, 3, &urgency);
+	bool has_queue = args_int(&a, "queue_id", false, 1, INT32_MAX, &queue_id);
+	bool has_req = args_int(&a, "requester_id", false, 1, INT32_MAX, &requester_id);
+	int channel = args_enum(&a, "channel", false, ticket_channel_names);
+	args_str(&a, "client_key", false, 1, LIMIT_CLIENT_KEY, &key, &key_len);
+	if (a.bad) {
+		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
+		return;
+	}
+
+	struct db_query *q = db_query_new(SQL_CREATE);
+	db_param_int(q, s->agent_id);
+	db_param(q, subject, subject_len);
+	db_param(q, desc, desc_len);
+	param_opt_name(q, type, ticket_type_names);
+	param_opt_int(q, has_impact, impact);
+	param_opt_int(q, has_urgency, urgency);
+	param_opt_int(q, has_queue, queue_id);
+	param_opt_int(q, has_req, requester_id);
+	param_opt_name(q, channel, ticket_channel_names);
+	db_param(q, key, key_len);
+	db_submit(s->srv->db, q, ticket_done, req_new(s, rid));
+}
+
+/* ---------------------------------------------------------------- get */
+
+static const char SQL_GET_BY_ID[] = "SELECT " TICKET_COLUMNS " FROM ticket_view WHERE id = $1";
+static const char SQL_GET_BY_NUMBER[] =
+    "SELECT " TICKET_COLUMNS " FROM ticket_view v"
+    " WHERE v.id = (SELECT t.id FROM tickets t WHERE t.number = $1)";
+static const char SQL_EVENTS[] =
+    "SELECT e.id, (extract(epoch FROM e.at) * 1000)::bigint, a.login, e.kind, e.field,"
+    " e.old_value, e.new_value, e.note"
+    " FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_id"
+    " WHERE e.ticket_id = $1 ORDER BY e.id";
+
+struct get_req {
+	struct req *r;
+	PGresult *ticket; /* kept until the events arrive */
+};
+
+static void get_events_done(PGresult *res, void *arg)
+{
+	struct get_req *g = arg;
+	struct req *r = g->r;
+	struct frame_out f;
+	static const char *const ev_keys[] = {"id",    "at_ms", "actor", "kind",
+	                                      "field", "old",   "new",   "note"};
+
+	if (!req_live(r))
+		goto out;
+	if (!db_ok(res)) {
+		reply_db_error(r->s, r->rid, res);
+		goto out;
+	}
+	reply_begin(&f, r->rid, 2);
+	pk_str(&f.pk, "ticket");
+	pack_ticket(&f.pk, g->ticket, 0, 0);
+	pk_str(&f.pk, "events");
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
+	for (int i = 0; i < PQntuples(res); i++) {
+		msgpack_pack_map(&f.pk, ARRAY_LEN(ev_keys));
+		pk_kint(&f.pk, ev_keys[0], db_get_int(res, i, 0));
+		pk_kint(&f.pk, ev_keys[1], db_get_int(res, i, 1));
+		for (int c = 2; c < (int)ARRAY_LEN(ev_keys); c++)
+			pk_kstr(&f.pk, ev_keys[c], db_get(res, i, c));
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	PQclear(g->ticket);
+	req_free(r);
+	free(g);
+}
+
+static void get_ticket_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+
+	if (!req_live(r) || !db_ok(res) || PQntuples(res) < 1) {
+		if (req_live(r) && !db_ok(res))
+			reply_db_error(r->s, r->rid, res);
+		else if (req_live(r))
+			reply_error(r->s, r->rid, E_NOT_FOUND, "no such ticket");
+		req_free(r);
+		return;
+	}
+	/* The pool clears res after this callback: keep a copy for the second step. */
+	struct get_req *g = xcalloc(1, sizeof(*g));
+	g->r = r;
+	g->ticket = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+	if (g->ticket == NULL) {
+		log_error("out of memory copying a result");
+		abort();
+	}
+	struct db_query *q = db_query_new(SQL_EVENTS);
+	db_param_str(q, PQgetvalue(res, 0, 0));
+	db_submit(r->s->srv->db, q, get_events_done, g);
+}
+
+/* "HD-1042" (any case) -> 1042; -1 if it is not a ticket key. */
+static int64_t parse_ticket_key(const char *s, size_t n)
+{
+	int64_t v = 0;
+
+	if (n < 4 || n > 20 || strncasecmp(s, "HD-", 3) != 0)
+		return -1;
+	for (size_t i = 3; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static void op_ticket_get(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0;
+	const char *key;
+	size_t key_len;
+	struct db_query *q;
+
+	bool has_id = args_int(&a, "id", false, 1, INT64_MAX, &id);
+	bool has_key = args_str(&a, "key", false, 1, 32, &key, &key_len);
+	if (!a.bad && has_id == has_key)
+		args_fail(&a, "give exactly one of 'id' and 'key'");
+	if (a.bad) {
+		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
+		return;
+	}
+	if (has_key) {
+		int64_t number = parse_ticket_key(key, key_len);
+		if (number < 0) {
+			reply_error(s, rid, E_NOT_FOUND, "'%.*s' is not a ticket key like HD-1042",
+			            (int)key_len, key);
+			return;
+		}
+		q = db_query_new(SQL_GET_BY_NUMBER);
+		db_param_int(q, number);
+	} else {
+		q = db_query_new(SQL_GET_BY_ID);
+		db_param_int(q, id);
+	}
+	struct req *r = req_new(s, rid);
+	db_submit(s->srv->db, q, get_ticket_done, r);
+}
+
+/* ---------------------------------------------------------------- update */
+
+static const char SQL_UPDATE[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_update($1::int, $2::bigint, $3::int, $4::jsonb)";
+
+/* A growable string for composing JSON and SQL text. */
+struct strbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_addn(struct strbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_add(struct strbuf *b, const char *s)
+{
+	sb_addn(b, s, strlen(s));
+}
+
+static void sb_json_str(struct strbuf *b, const char *s, size_t n)
+{
+	sb_add(b, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\', esc[1] = (char)c;
+			sb_addn(b, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			sb_add(b, esc);
+		} else {
+			sb_addn(b, (const char *)&c, 1);
+		}
+	}
+	sb_add(b, "\"");
+}
+
+static void sb_json_key(struct strbuf *b, const char *key)
+{
+	sb_add(b, b->len > 1 ? ",\"" : "\"");
+	sb_add(b, key);
+	sb_add(b, "\":");
+}
+
+struct update_req {
+	struct req *r;
+	int64_t id;
+};
+
+static void stale_fetch_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+
+	if (!req_live(r))
+		goto out;
+	frame_out_init(&f);
+	bool have = db_ok(res) && PQntuples(res) == 1;
+	msgpack_pack_map(&f.pk, have ? 6 : 5);
+	pk_kint(&f.pk, "rid", r->rid);
+	pk_kbool(&f.pk, "ok", false);
+	pk_kint(&f.pk, "code", E_STALE_VERSION);
+	pk_kstr(&f.pk, "error", proto_error_name(E_STALE_VERSION));
+	pk_kstr(&f.pk, "message", "the ticket changed since you read it; nothing was changed");
+	if (have) {
+		pk_str(&f.pk, "ticket");
+		pack_ticket(&f.pk, res, 0, 0);
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	req_free(r);
+}
+
+static void update_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+
+	if (req_live(r) && !db_ok(res) && strcmp(db_sqlstate(res), "DK409") == 0) {
+		/* Stale: answer with the current ticket so the client can show what changed. */
+		struct db_query *q = db_query_new(SQL_GET_BY_ID);
+		db_param_int(q, r->id);
+		db_submit(r->s->srv->db, q, stale_fetch_done, r);
+		return;
+	}
+	ticket_done(res, r);
+}
+
+static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	struct strbuf json = {0};
+	int64_t id = 0, version = 0, v;
+	const char *str;
+	size_t len;
+	int idx, nfields = 0;
+	static const char *const text_fields[] = {"subject", "description"};
+	static const size_t text_limits[][2] = {{1, LIMIT_SUBJECT}, {0, LIMIT_DESCRIPTION}};
+	static const struct {
+		const char *name;
+		const char *const *names;
+	} enum_fields[] = {
+	    {"type", ticket_type_names},
+	    {"status", ticket_status_names},
+	    {"channel", ticket_channel_names},
+	};
+	static const struct {
+		const char *name;
+		int64_t min, max;
+		bool nullable;
+	} int_fields[] = {
+	    {"impact", 1, 3, false},
+	    {"urgency", 1, 3, false},
+	    {"queue_id", 1, INT32_MAX, false},
+	    {"assignee_id", 1, INT32_MAX, true},
+	    {"requester_id", 1, INT32_MAX, true},
+	};
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	sb_add(&json, "{");
+	for (size_t i = 0; i < ARRAY_LEN(text_fields); i++) {
+		if (args_str(&a, text_fields[i], false, text_limits[i][0], text_limits[i][1], &str,
+		             &len)) {
+			sb_json_key(&json, text_fields[i]);
+			sb_json_str(&json, str, len);
+			nfields++;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_LEN(enum_fields); i++) {
+		if ((idx = args_enum(&a, enum_fields[i].name, false, enum_fields[i].names)) >= 0) {
+			sb_json_key(&json, enum_fields[i].name);
+			sb_json_str(&json, enum_fields[i].names[idx],
+			            strlen(enum_fields[i].names[idx]));
+			nfields++;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_LEN(int_fields); i++) {
+		int kind;
+		if (int_fields[i].nullable) {
+			kind = args_int_or_nil(&a, int_fields[i].name, int_fields[i].min,
+			                       int_fields[i].max, &v);
+		} else {
+			kind = args_int(&a, int_fields[i].name, false, int_fields[i].min,
+			                int_fields[i].max, &v)
+			           ? 1
+			           : 0;
+		}
+		if (kind == 0)
+			continue;
+		char num[32];
+		snprintf(num, sizeof(num), "%lld", (long long)v);
+		sb_json_key(&json, int_fields[i].name);
+		sb_add(&json, kind == 1 ? num : "null");
+		nfields++;
+	}
+	sb_add(&json, "}");
+	if (!a.bad && nfields == 0)
+		args_fail(&a, "nothing to change: give at least one field");
+	if (a.bad) {
+		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
+		free(json.p);
+		return;
+	}
+
+	struct db_query *q = db_query_new(SQL_UPDATE);
+	db_param_int(q, s->agent_id);
+	db_param_int(q, id);
+	db_param_int(q, version);
+	db_param(q, json.p, json.len);
+	free(json.p);
+	struct req *r = req_new(s, rid);
+	r->id = id;
+	db_submit(s->srv->db, q, update_done, r);
+}
+
+/* ---------------------------------------------------------------- list */
+
+static void list_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+	int rows;
+
+	if (!req_live(r))
+		goto out;
+	if (!db_ok(res)) {
+		reply_db_error(r->s, r->rid, res);
+		goto out;
+	}
+	/* One row at least (the count); ticket columns are NULL when the page is empty. */
+	rows = PQntuples(res);
+	if (rows == 1 && PQgetisnull(res, 0, 1))
+		rows = 0;
+	reply_begin(&f, r->rid, 2);
+	pk_kint(&f.pk, "total", PQntuples(res) > 0 ? db_get_int(res, 0, 0) : 0);
+	pk_str(&f.pk, "tickets");
+	msgpack_pack_array(&f.pk, (size_t)rows);
+	for (int i = 0; i < rows; i++)
+		pack_ticket(&f.pk, res, i, 1);
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	req_free(r);
+}
+
+static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	static const char *const sorts[] = {"updated", "created", "priority", "key", NULL};
+	static const char *const sort_sql[] = {"updated_ms", "created_ms", "priority", "id"};
+	struct args a = ARGS_INIT(m);
+	struct strbuf where = {0};
+	int64_t queue_id, tier, assignee, limit = 100, offset = 0;
+	bool open = false, desc;
+	int nparam = 0;
+	char frag[96];
+	struct db_query *q = db_query_new(NULL);
+
+	sb_add(&where, "TRUE");
+	if (args_int(&a, "queue_id", false, 1, INT32_MAX, &queue_id)) {
+		db_param_int(q, queue_id);
+		snprintf(frag, sizeof(frag), " AND queue_id = $%d", ++nparam);
+		sb_add(&where, frag);
+	}
+	if (args_int(&a, "tier", false, 1, 2, &tier)) {
+		db_param_int(q, tier);
+		snprintf(frag, sizeof(frag), " AND tier = $%d", ++nparam);
+		sb_add(&where, frag);
+	}
+	if (args_int(&a, "assignee_id", false, 0, INT32_MAX, &assignee)) {
+		if (assignee == 0) {
+			sb_add(&where, " AND assignee_id IS NULL");
+		} else {
+			db_param_int(q, assignee);
+			snprintf(frag, sizeof(frag), " AND assignee_id = $%d", ++nparam);
+			sb_add(&where, frag);
+		}
+	}
+	if (args_bool(&a, "open", &open) && open)
+		sb_add(&where, " AND status IN ('new', 'open', 'pending', 'on_hold')");
+
+	/* status: one name or an array of names, sent as a text[] parameter. */
+	const msgpack_object *st = mp_get(m, "status");
+	if (st != NULL && !a.bad) {
+		struct strbuf arr = {0};
+		const msgpack_object *items = st;
+		uint32_t n = 1;
+		if (st->type == MSGPACK_OBJECT_ARRAY) {
+			items = st->via.array.ptr;
+			n = st->via.array.size;
+		}
+		sb_add(&arr, "{");
+		for (uint32_t i = 0; i < n && !a.bad; i++) {
+			int idx = -1;
+			for (int k = 0; ticket_status_names[k] != NULL; k++)
+				if (mp_streq(&items[i], ticket_status_names[k]))
+					idx = k;
+			if (idx < 0)
+				args_fail(
+				    &a, "field 'status' must be a status name or an array of them");
+			else {
+				sb_add(&arr, i ? "," : "");
+				sb_add(&arr, ticket_status_names[idx]);
+			}
+		}
+		sb_add(&arr, "}");
+		if (n == 0)
+			args_fail(&a, "field 'status' must not be an empty array");
+		if (!a.bad) {
+			db_param(q, arr.p, arr.len);
+			snprintf(frag, sizeof(frag), " AND status = ANY($%d::text[])", ++nparam);
+			sb_add(&where, frag);
+		}
+		free(arr.p);
+	}
+	int sort = args_enum(&a, "sort", false, sorts);
+	if (sort < 0)
+		sort = 0;
+	desc = sort <= 1;
+	args_bool(&a, "desc", &desc);
+	args_int(&a, "limit", false, 1, PROTO_LIST_MAX, &limit);
+	args_int(&a, "offset", false, 0, INT32_MAX, &offset);
+	if (a.bad) {
+		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
+		free(where.p);
+		db_query_free(q);
+		return;
+	}
+	db_param_int(q, limit);
+	db_param_int(q, offset);
+	char *sql = xasprintf(
+	    "SELECT c.total, v.* FROM (SELECT count(*) AS total FROM ticket_view WHERE %s) c"
+	    " LEFT JOIN LATERAL (SELECT %s FROM ticket_view WHERE %s ORDER BY %s %s, id %s"
+	    " LIMIT $%d OFFSET $%d) v ON TRUE",
+	    where.p,
+	    "id, key, subject, NULL::text AS description, type, status, impact, urgency, "
+	    "priority, tier, queue_id, queue, assignee_id, assignee, requester_id, requester, "
+	    "channel, created_ms, updated_ms, version",
+	    where.p, sort_sql[sort], desc ? "DESC" : "ASC", desc ? "DESC" : "ASC", nparam + 1,
+	    nparam + 2);
+	free(where.p);
+	db_query_set_owned_sql(q, sql);
+	db_submit(s->srv->db, q, list_done, req_new(s, rid));
+}
+
+const struct op_def ticket_ops[] = {
+    {"ticket.create", NEED_LOGIN, op_ticket_create},
+    {"ticket.get", NEED_LOGIN, op_ticket_get},
+    {"ticket.update", NEED_LOGIN, op_ticket_update},
+    {"ticket.list", NEED_LOGIN, op_ticket_list},
+    {NULL, 0, NULL},
+};

@@ -1,0 +1,39 @@
+/* ops.h - request dispatch: the table of operations and what each requires. */
+#ifndef DESKD_OPS_H
+#define DESKD_OPS_H
+
+#include <libpq-fe.h>
+#include <msgpack.h>
+#include <stdint.h>
+
+#include "session.h"
+
+enum op_need { NEED_NOTHING, NEED_HELLO, NEED_LOGIN };
+
+typedef void op_fn(struct session *s, uint32_t rid, const msgpack_object *req);
+
+struct op_def {
+	const char *name;
+	enum op_need need;
+	op_fn *fn;
+};
+
+/* Tables exported by each ops-*.c file, terminated by a NULL name. */
+extern const struct op_def session_ops[];
+extern const struct op_def ticket_ops[];
+
+void ops_dispatch(struct session *s, const msgpack_object *msg);
+
+/* Map a failed database result to a protocol error reply (NULL: database unreachable). */
+void reply_db_error(struct session *s, uint32_t rid, const PGresult *res);
+
+/* Pack a ticket_view row as a ticket object: TICKET_COLUMNS starting at column col0. */
+void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0);
+
+/* The ticket_view column list, in the order pack_ticket reads them. */
+#define TICKET_COLUMNS                                                                             \
+	"id, key, subject, description, type, status, impact, urgency, priority, tier, "           \
+	"queue_id, queue, assignee_id, assignee, requester_id, requester, channel, "               \
+	"created_ms, updated_ms, version"
+
+#endif
