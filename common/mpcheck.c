@@ -153,11 +153,11 @@ enum mp_check_result mp_check(const char *buf, size_t len, int max_depth)
 			/* Every element takes at least one byte: a claim beyond that is a lie. */
 			if (count > len - off)
 				return MP_BAD_COUNT;
-			if (count > 0) {
-				if (depth + 1 > max_depth)
-					return MP_TOO_DEEP;
+			/* An empty container is a level of nesting too. */
+			if (depth + 1 > max_depth)
+				return MP_TOO_DEEP;
+			if (count > 0)
 				remaining[++depth] = count;
-			}
 			continue;
 		}
 		if (skip > len - off)

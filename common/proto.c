@@ -263,7 +263,12 @@ int args_enum(struct args *a, const char *key, bool required, const char *const 
 	for (int i = 0; names[i] != NULL; i++)
 		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
 			return i;
-	args_fail(a, "field '%s' has an unknown value '%.*s'", key, (int)(n > 40 ? 40 : n), s);
+	/* Echo at most 40 bytes, cut at a character boundary: the reason goes back to the peer in
+	 * a str, and a split character would make the whole reply an invalid frame. */
+	size_t shown = n > 40 ? 40 : n;
+	while (shown < n && ((unsigned char)s[shown] & 0xc0) == 0x80)
+		shown--;
+	args_fail(a, "field '%s' has an unknown value '%.*s'", key, (int)shown, s);
 	return -1;
 }
 

@@ -113,9 +113,11 @@ bool args_bool(struct args *a, const char *key, bool *out);
 int args_enum(struct args *a, const char *key, bool required, const char *const *names);
 void args_fail(struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#endif
-
 /* Decode one frame payload (header already stripped and length-checked). Validates with
  * mp_check first, then unpacks; the top-level object must be a map. On success returns 0 and
- * the caller destroys *out; on failure returns -1 with a reason in *why (static string). */
+ * the caller destroys *out. Decoded strings point into payload (nothing is copied): keep the
+ * payload alive until done with *out, and copy out what must outlive it. On failure returns -1 with
+ * a reason in *why (static string). */
 int frame_decode(const char *payload, size_t len, msgpack_unpacked *out, const char **why);
+
+#endif

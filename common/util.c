@@ -47,7 +47,9 @@ char *xstrdup(const char *s)
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);
-	memcpy(p, s, n);
+	/* msgpack-c leaves an empty str's pointer NULL; memcpy(p, NULL, 0) is undefined. */
+	if (n > 0)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }

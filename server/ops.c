@@ -8,6 +8,7 @@
 #include "db.h"
 #include "log.h"
 #include "ticket.h"
+#include "utf8.h"
 #include "util.h"
 
 static const struct op_def *const op_tables[] = {session_ops, ticket_ops};
@@ -48,8 +49,9 @@ void ops_dispatch(struct session *s, const msgpack_object *msg)
 			return;
 		}
 	}
+	/* Echo a bounded prefix cut at a character boundary, so the reply stays valid UTF-8. */
 	reply_error(s, rid, E_UNKNOWN_OP, "unknown operation '%.*s'",
-	            (int)(op->via.str.size > 64 ? 64 : op->via.str.size), op->via.str.ptr);
+	            (int)utf8_fit(op->via.str.ptr, op->via.str.size, 64, NULL), op->via.str.ptr);
 }
 
 void reply_db_error(struct session *s, uint32_t rid, const PGresult *res)

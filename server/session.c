@@ -10,6 +10,7 @@
 #include "log.h"
 #include "ops.h"
 #include "ticket.h"
+#include "utf8.h"
 #include "util.h"
 
 #define LOGIN_GRACE_MS 60000
@@ -124,6 +125,11 @@ void reply_error(struct session *s, uint32_t rid, int code, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* vsnprintf may have cut a multi-byte character in half: drop the fragment. */
+	size_t len = strlen(msg);
+	while (len > 0 && !utf8_valid(msg, len))
+		len = utf8_prev(msg, len);
+	msg[len] = '\0';
 	log_debug("session %llu: rid %u: error %s: %s", (unsigned long long)s->id, rid,
 	          proto_error_name(code), msg);
 	frame_out_init(&f);

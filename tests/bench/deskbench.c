@@ -1,0 +1,396 @@
+/* deskbench.c - closed-loop ticket.create load generator for deskd, and the matching pgbench
+ * script so the daemon's rate can be compared with the database's own.
+ *
+ *   deskbench [--host H] [--port P] [--conns N] [--seconds S] [--warmup W]
+ *             [--login L] [--password PW]
+ *   deskbench --pgbench-script FILE [--actor AGENT_ID]
+ *
+ * Each of N threads owns one connection (hello + login) and keeps exactly one ticket.create
+ * outstanding. Samples are taken only for requests started after the warm-up and answered
+ * before the end, so the rate and the percentiles describe the same window. Output is one
+ * "name: value" per line for scripts (tests/bench/run-bench.sh). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pclient.h"
+#include "proto.h"
+#include "util.h"
+
+#define CODES 32 /* error codes counted individually; the rest share the last slot */
+
+struct opts {
+	const char *host;
+	int port;
+	int conns;
+	int seconds;
+	int warmup;
+	const char *login;
+	const char *password;
+	const char *pgbench_script;
+	int64_t actor;
+};
+
+struct worker {
+	pthread_t thread;
+	int index;
+	const struct opts *o;
+	struct pclient *pc;
+	int64_t agent_id;
+
+	uint32_t *lat_us; /* latency of each measured create, microseconds */
+	size_t nlat, caplat;
+	uint64_t creates; /* successful, inside the window */
+	uint64_t errors;  /* error replies and lost connections, inside the window */
+	uint64_t codes[CODES];
+	uint64_t lost; /* connection failures (the worker stops) */
+	char err[256]; /* first failure, for the report */
+};
+
+/* Set by main between the two barriers; the barrier orders the writes before the reads. */
+static pthread_barrier_t g_ready, g_go;
+static int64_t g_measure_from, g_measure_to; /* monotonic microseconds */
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: deskbench [--host H] [--port P] [--conns N] [--seconds S] [--warmup W]\n"
+	           "                 [--login L] [--password PW]\n"
+	           "       deskbench --pgbench-script FILE [--actor AGENT_ID]\n");
+}
+
+static void record(struct worker *w, int64_t us)
+{
+	if (w->nlat == w->caplat) {
+		w->caplat = w->caplat ? w->caplat * 2 : 4096;
+		w->lat_us = xrealloc(w->lat_us, w->caplat * sizeof(*w->lat_us));
+	}
+	w->lat_us[w->nlat++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
+
+/* Connect, hello, login. 0 or -1 with w->err set. */
+static int setup(struct worker *w)
+{
+	char why[160];
+	struct pc_msg *m;
+
+	w->pc = pc_open(w->o->host, w->o->port, w->err, sizeof(w->err));
+	if (w->pc == NULL)
+		return -1;
+	m = pc_call(w->pc, "hello", "is", "proto", PROTO_VERSION, "client",
+	            "deskbench " DESK_VERSION);
+	if (!pc_ok(m)) {
+		snprintf(w->err, sizeof(w->err), "hello: %s",
+		         m ? pc_describe(m, why, sizeof(why)) : pc_error(w->pc));
+		pc_msg_free(m);
+		return -1;
+	}
+	pc_msg_free(m);
+	m = pc_call(w->pc, "login", "ss", "login", w->o->login, "password", w->o->password);
+	if (!pc_ok(m)) {
+		snprintf(w->err, sizeof(w->err), "login: %s",
+		         m ? pc_describe(m, why, sizeof(why)) : pc_error(w->pc));
+		pc_msg_free(m);
+		return -1;
+	}
+	w->agent_id = pc_int_or(m->map, "agent.id", 0);
+	pc_msg_free(m);
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	bool ok = setup(w) == 0;
+	uint64_t n = 0;
+	char subject[64];
+
+	pthread_barrier_wait(&g_ready);
+	pthread_barrier_wait(&g_go);
+	if (!ok)
+		return NULL;
+
+	for (;;) {
+		int64_t t0 = mono_us();
+		if (t0 >= g_measure_to)
+			break;
+		/* The same fields the pgbench script passes, so both sides do the same work. */
+		snprintf(subject, sizeof(subject), "Bench ticket %d-%" PRIu64, w->index, ++n);
+		struct pc_msg *m =
+		    pc_call(w->pc, "ticket.create", "sssiis", "subject", subject, "description", "",
+		            "type", "incident", "impact", 3, "urgency", 3, "channel", "phone");
+		int64_t t1 = mono_us();
+		bool in_window = t0 >= g_measure_from && t1 <= g_measure_to;
+
+		if (m == NULL) {
+			/* A lost reply leaves the stream in an unknown state: stop this worker. */
+			snprintf(w->err, sizeof(w->err), "%s", pc_error(w->pc));
+			w->lost++;
+			w->errors++;
+			break;
+		}
+		if (in_window) {
+			if (pc_ok(m)) {
+				w->creates++;
+				record(w, t1 - t0);
+			} else {
+				int code = pc_errcode(m);
+				w->errors++;
+				w->codes[code > 0 && code < CODES ? code : CODES - 1]++;
+			}
+		}
+		pc_msg_free(m);
+	}
+	return NULL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted samples, in milliseconds. */
+static double percentile_ms(const uint32_t *s, size_t n, double p)
+{
+	size_t rank;
+
+	if (n == 0)
+		return 0;
+	rank = (size_t)(p / 100.0 * (double)n + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return s[rank - 1] / 1000.0;
+}
+
+static int write_pgbench_script(const struct opts *o)
+{
+	FILE *f = fopen(o->pgbench_script, "w");
+
+	if (f == NULL) {
+		fprintf(stderr, "deskbench: %s: %s\n", o->pgbench_script, strerror(errno));
+		return 1;
+	}
+	fprintf(f, "-- deskbench: what deskd runs for one ticket.create (server/ops-ticket.c,\n"
+	           "-- SQL_CREATE) with the fields deskbench sends, for pgbench -n -f.\n");
+	if (o->actor > 0)
+		fprintf(f, "\\set actor %" PRId64 "\n", o->actor);
+	else
+		fprintf(f, "-- :actor is the creating agent's id: run pgbench with -D actor=ID.\n");
+	fprintf(f,
+	        "\\set n random(1, 1000000000)\n"
+	        "SELECT * FROM desk_ticket_create(:actor, 'Bench ticket ' || :n, '', 'incident', "
+	        "3::smallint, 3::smallint, NULL, NULL, 'phone', NULL);\n");
+	if (fclose(f) != 0) {
+		fprintf(stderr, "deskbench: %s: %s\n", o->pgbench_script, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_int_opt(const char *name, const char *arg, int64_t min, int64_t max, int64_t *out)
+{
+	if (parse_i64(arg, out) < 0 || *out < min || *out > max) {
+		fprintf(stderr,
+		        "deskbench: --%s must be an integer from %" PRId64 " to %" PRId64 "\n",
+		        name, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+	    {"host", required_argument, NULL, 'h'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"conns", required_argument, NULL, 'c'},
+	    {"seconds", required_argument, NULL, 's'},
+	    {"warmup", required_argument, NULL, 'w'},
+	    {"login", required_argument, NULL, 'l'},
+	    {"password", required_argument, NULL, 'P'},
+	    {"pgbench-script", required_argument, NULL, 'f'},
+	    {"actor", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, '?'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *env_host = getenv("DESK_HOST"), *env_port = getenv("DESK_PORT");
+	int64_t v;
+	int c;
+
+	*o = (struct opts){
+	    .host = env_host && *env_host ? env_host : "127.0.0.1",
+	    .port = PROTO_DEFAULT_PORT,
+	    .conns = 16,
+	    .seconds = 10,
+	    .warmup = 2,
+	    .login = "ana",
+	    .password = "demo",
+	};
+	if (env_port && *env_port) {
+		if (parse_int_opt("port (DESK_PORT)", env_port, 1, 65535, &v) < 0)
+			return -1;
+		o->port = (int)v;
+	}
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			o->host = optarg;
+			break;
+		case 'p':
+			if (parse_int_opt("port", optarg, 1, 65535, &v) < 0)
+				return -1;
+			o->port = (int)v;
+			break;
+		case 'c':
+			if (parse_int_opt("conns", optarg, 1, 4096, &v) < 0)
+				return -1;
+			o->conns = (int)v;
+			break;
+		case 's':
+			if (parse_int_opt("seconds", optarg, 1, 86400, &v) < 0)
+				return -1;
+			o->seconds = (int)v;
+			break;
+		case 'w':
+			if (parse_int_opt("warmup", optarg, 0, 3600, &v) < 0)
+				return -1;
+			o->warmup = (int)v;
+			break;
+		case 'l':
+			o->login = optarg;
+			break;
+		case 'P':
+			o->password = optarg;
+			break;
+		case 'f':
+			o->pgbench_script = optarg;
+			break;
+		case 'a':
+			if (parse_int_opt("actor", optarg, 1, INT32_MAX, &v) < 0)
+				return -1;
+			o->actor = v;
+			break;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct worker *w;
+	uint64_t creates = 0, errors = 0, lost = 0, codes[CODES] = {0};
+	size_t nsamples = 0, failed_setup = 0;
+	uint32_t *all;
+	int64_t agent_id = 0;
+	double secs;
+	int rc;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	if (o.pgbench_script != NULL)
+		return write_pgbench_script(&o);
+
+	w = xcalloc((size_t)o.conns, sizeof(*w));
+	if ((rc = pthread_barrier_init(&g_ready, NULL, (unsigned)o.conns + 1)) != 0 ||
+	    (rc = pthread_barrier_init(&g_go, NULL, (unsigned)o.conns + 1)) != 0) {
+		fprintf(stderr, "deskbench: pthread_barrier_init: %s\n", strerror(rc));
+		return 1;
+	}
+	for (int i = 0; i < o.conns; i++) {
+		w[i].index = i;
+		w[i].o = &o;
+		rc = pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+		if (rc != 0) {
+			fprintf(stderr, "deskbench: pthread_create: %s\n", strerror(rc));
+			return 1;
+		}
+	}
+	/* Everyone is connected and logged in (or failed to) before the clock starts. */
+	pthread_barrier_wait(&g_ready);
+	g_measure_from = mono_us() + (int64_t)o.warmup * 1000000;
+	g_measure_to = g_measure_from + (int64_t)o.seconds * 1000000;
+	pthread_barrier_wait(&g_go);
+
+	for (int i = 0; i < o.conns; i++) {
+		pthread_join(w[i].thread, NULL);
+		if (w[i].pc == NULL || w[i].err[0] != '\0')
+			fprintf(stderr, "deskbench: connection %d: %s\n", i,
+			        w[i].err[0] ? w[i].err : "failed");
+		if (w[i].agent_id == 0)
+			failed_setup++;
+		else
+			agent_id = w[i].agent_id;
+		creates += w[i].creates;
+		errors += w[i].errors;
+		lost += w[i].lost;
+		nsamples += w[i].nlat;
+		for (int c = 0; c < CODES; c++)
+			codes[c] += w[i].codes[c];
+	}
+
+	all = xmalloc((nsamples ? nsamples : 1) * sizeof(*all));
+	nsamples = 0;
+	for (int i = 0; i < o.conns; i++) {
+		if (w[i].nlat > 0)
+			memcpy(all + nsamples, w[i].lat_us, w[i].nlat * sizeof(*all));
+		nsamples += w[i].nlat;
+	}
+	qsort(all, nsamples, sizeof(*all), cmp_u32);
+	secs = (double)(g_measure_to - g_measure_from) / 1e6;
+
+	printf("deskd: %s:%d\n", o.host, o.port);
+	printf("login: %s\n", o.login);
+	printf("agent_id: %" PRId64 "\n", agent_id);
+	printf("connections: %d\n", o.conns);
+	printf("failed_connections: %zu\n", failed_setup);
+	printf("warmup_s: %d\n", o.warmup);
+	printf("seconds: %d\n", o.seconds);
+	printf("creates: %" PRIu64 "\n", creates);
+	printf("creates/s: %.1f\n", creates / secs);
+	printf("latency_p50_ms: %.3f\n", percentile_ms(all, nsamples, 50));
+	printf("latency_p99_ms: %.3f\n", percentile_ms(all, nsamples, 99));
+	printf("latency_max_ms: %.3f\n", nsamples ? all[nsamples - 1] / 1000.0 : 0.0);
+	printf("errors: %" PRIu64 "\n", errors);
+	for (int c = 1; c < CODES; c++)
+		if (codes[c] > 0)
+			printf("errors_%s: %" PRIu64 "\n",
+			       c == CODES - 1 ? "other" : proto_error_name(c), codes[c]);
+	if (lost > 0)
+		printf("errors_connection_lost: %" PRIu64 "\n", lost);
+
+	for (int i = 0; i < o.conns; i++) {
+		pc_free(w[i].pc);
+		free(w[i].lat_us);
+	}
+	free(w);
+	free(all);
+	pthread_barrier_destroy(&g_ready);
+	pthread_barrier_destroy(&g_go);
+	/* A run with failed connections or no successful create measured nothing useful. */
+	return failed_setup == 0 && creates > 0 ? 0 : 1;
+}

@@ -1,0 +1,2011 @@
+/* itest.c - protocol integration tests run against a live deskd holding the demo data.
+ *
+ * Environment: DESK_HOST, DESK_PORT (default 127.0.0.1:7420); DESKD_DB, a libpq conninfo for
+ * the tests that change the database behind deskd's back (psql: $PSQL or /usr/bin/psql);
+ * DESK_PORT2, a second deskd on the same database, for pushes across daemons. Tests whose
+ * variable is unset are skipped.
+ * Arguments: optional test-name substrings to run a subset. Prints one "ok - name" or
+ * "not ok - name: reason" line per test and exits 1 if any failed.
+ *
+ * Each test is a function returning false on the first failed check. Everything a test
+ * opens or receives is registered in T and released after it, so an early return leaks
+ * nothing. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pclient.h"
+#include "proto.h"
+#include "util.h"
+
+#define PUSH_WAIT_MS 5000 /* how long a change may take to reach a subscriber */
+#define MAX_CLIENTS  16
+
+static const char *g_host = "127.0.0.1";
+static int g_port = PROTO_DEFAULT_PORT;
+static int g_seq; /* makes subjects and client keys unique within and across runs */
+
+/* Per-test state: the first failure's reason, and what to release afterwards. */
+static struct {
+	char why[768];
+	bool skip;
+	struct pclient *clients[MAX_CLIENTS];
+	int nclients;
+	struct pc_msg **msgs;
+	size_t nmsgs, capmsgs;
+} T;
+
+static void fail_at(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail_at(int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (T.why[0] != '\0')
+		return; /* keep the first, most specific reason */
+	n = snprintf(T.why, sizeof(T.why), "line %d: ", line);
+	va_start(ap, fmt);
+	vsnprintf(T.why + n, sizeof(T.why) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		fail_at(__LINE__, __VA_ARGS__);                                                    \
+		return false;                                                                      \
+	} while (0)
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			FAIL(__VA_ARGS__);                                                         \
+	} while (0)
+/* For helpers that already recorded why they failed. */
+#define NEED(x)                                                                                    \
+	do {                                                                                       \
+		if (!(x))                                                                          \
+			return false;                                                              \
+	} while (0)
+
+static struct pc_msg *keep(struct pc_msg *m)
+{
+	if (m == NULL)
+		return NULL;
+	if (T.nmsgs == T.capmsgs) {
+		T.capmsgs = T.capmsgs ? T.capmsgs * 2 : 64;
+		T.msgs = xrealloc(T.msgs, T.capmsgs * sizeof(*T.msgs));
+	}
+	T.msgs[T.nmsgs++] = m;
+	return m;
+}
+
+static void test_cleanup(void)
+{
+	for (size_t i = 0; i < T.nmsgs; i++)
+		pc_msg_free(T.msgs[i]);
+	for (int i = 0; i < T.nclients; i++)
+		pc_free(T.clients[i]);
+	free(T.msgs);
+	memset(&T, 0, sizeof(T));
+}
+
+static const char *describe(const struct pc_msg *m)
+{
+	static char buf[256];
+
+	return pc_describe(m, buf, sizeof(buf));
+}
+
+/* ---------------------------------------------------------------- connections and calls */
+
+static struct pclient *conn_at(int line)
+{
+	char err[256];
+	struct pclient *pc;
+
+	if (T.nclients == MAX_CLIENTS) {
+		fail_at(line, "too many clients in one test");
+		return NULL;
+	}
+	pc = pc_open(g_host, g_port, err, sizeof(err));
+	if (pc == NULL) {
+		fail_at(line, "connect: %s", err);
+		return NULL;
+	}
+	T.clients[T.nclients++] = pc;
+	return pc;
+}
+#define CONN() conn_at(__LINE__)
+
+static struct pc_msg *vcall_at(int line, struct pclient *pc, const char *op, const char *spec,
+                               va_list ap)
+{
+	uint32_t rid = pc_vsend(pc, op, spec, ap);
+	struct pc_msg *m;
+
+	if (rid == 0) {
+		fail_at(line, "%s: send: %s", op, pc_error(pc));
+		return NULL;
+	}
+	m = pc_wait_reply(pc, rid);
+	if (m == NULL)
+		fail_at(line, "%s: %s", op, pc_error(pc));
+	return keep(m);
+}
+
+static struct pc_msg *call_at(int line, struct pclient *pc, const char *op, const char *spec, ...)
+{
+	va_list ap;
+	struct pc_msg *m;
+
+	va_start(ap, spec);
+	m = vcall_at(line, pc, op, spec, ap);
+	va_end(ap);
+	return m;
+}
+/* CALL(pc, op, spec, key, value, ...): send and wait for the reply (NULL: reason recorded). */
+#define CALL(pc, ...) call_at(__LINE__, (pc), __VA_ARGS__)
+
+/* Wait for the reply to a request sent with pc_req_send & co. */
+static struct pc_msg *reply_at(int line, struct pclient *pc, uint32_t rid)
+{
+	struct pc_msg *m;
+
+	if (rid == 0) {
+		fail_at(line, "send: %s", pc_error(pc));
+		return NULL;
+	}
+	m = pc_wait_reply(pc, rid);
+	if (m == NULL)
+		fail_at(line, "%s", pc_error(pc));
+	return keep(m);
+}
+#define REPLY(pc, rid) reply_at(__LINE__, (pc), (rid))
+
+/* The next reply whatever its rid: for frames the server cannot read the rid of. */
+static struct pc_msg *any_reply_at(int line, struct pclient *pc)
+{
+	struct pc_msg *m = pc_wait_any_reply(pc);
+
+	if (m == NULL)
+		fail_at(line, "%s", pc_error(pc));
+	return keep(m);
+}
+#define ANY_REPLY(pc) any_reply_at(__LINE__, (pc))
+
+static bool expect_ok_at(int line, const struct pc_msg *m, const char *what)
+{
+	if (m == NULL) {
+		fail_at(line, "%s: no reply", what);
+		return false;
+	}
+	if (!pc_ok(m)) {
+		fail_at(line, "%s: expected ok, got %s", what, describe(m));
+		return false;
+	}
+	return true;
+}
+#define EXPECT_OK(m, what) NEED(expect_ok_at(__LINE__, (m), (what)))
+
+static int error_code_of(const char *name)
+{
+	for (int c = 1; c < 64; c++)
+		if (strcmp(proto_error_name(c), name) == 0)
+			return c;
+	return -1;
+}
+
+/* A failed reply carrying the named error with its matching code (and a message). */
+static bool expect_err_at(int line, const struct pc_msg *m, const char *name)
+{
+	const msgpack_object *ok;
+
+	if (m == NULL) {
+		fail_at(line, "expected %s, got no reply", name);
+		return false;
+	}
+	ok = mp_get(m->map, "ok");
+	if (ok == NULL || ok->type != MSGPACK_OBJECT_BOOLEAN || ok->via.boolean) {
+		fail_at(line, "expected error %s, got %s", name, describe(m));
+		return false;
+	}
+	if (!pc_streq(m->map, "error", name) || pc_errcode(m) != error_code_of(name)) {
+		fail_at(line, "expected error %d %s, got %s", error_code_of(name), name,
+		        describe(m));
+		return false;
+	}
+	if (pc_at(m->map, "message") == NULL ||
+	    pc_at(m->map, "message")->type != MSGPACK_OBJECT_STR) {
+		fail_at(line, "error %s has no message string", name);
+		return false;
+	}
+	return true;
+}
+#define EXPECT_ERR(m, name) NEED(expect_err_at(__LINE__, (m), (name)))
+
+/* A connection that has said hello. */
+static struct pclient *hello_at(int line)
+{
+	struct pclient *pc = conn_at(line);
+	struct pc_msg *m;
+
+	if (pc == NULL)
+		return NULL;
+	m = call_at(line, pc, "hello", "is", "proto", 1, "client", "desk_itest");
+	if (!expect_ok_at(line, m, "hello"))
+		return NULL;
+	return pc;
+}
+#define HELLO() hello_at(__LINE__)
+
+/* A connection logged in as a demo agent. */
+static struct pclient *agent_at(int line, const char *login)
+{
+	struct pclient *pc = hello_at(line);
+	struct pc_msg *m;
+
+	if (pc == NULL)
+		return NULL;
+	m = call_at(line, pc, "login", "ss", "login", login, "password", "demo");
+	if (!expect_ok_at(line, m, "login"))
+		return NULL;
+	return pc;
+}
+#define AGENT(login) agent_at(__LINE__, (login))
+
+static bool subscribe_at(int line, struct pclient *pc, int64_t queue_id)
+{
+	return expect_ok_at(line, call_at(line, pc, "subscribe", "l", "queue_id", queue_id),
+	                    "subscribe");
+}
+#define SUBSCRIBE(pc, q) NEED(subscribe_at(__LINE__, (pc), (q)))
+
+/* Is the connection still answering? */
+#define ALIVE(pc) EXPECT_OK(CALL((pc), "ping", ""), "ping afterwards")
+
+static void unique(char *buf, size_t len, const char *prefix)
+{
+	snprintf(buf, len, "%s %d-%" PRId64 "-%d", prefix, (int)getpid(), now_ms(), ++g_seq);
+}
+
+/* ---------------------------------------------------------------- object shapes */
+
+static const char *const TYPES[] = {"incident", "service_request", "information_request", "problem",
+                                    NULL};
+static const char *const STATUSES[] = {"new",      "open",   "pending",   "on_hold",
+                                       "resolved", "closed", "cancelled", NULL};
+static const char *const OPEN_STATUSES[] = {"new", "open", "pending", "on_hold", NULL};
+static const char *const CHANNELS[] = {"phone", "email", "walk_in", "portal", "chat", NULL};
+static const char *const ROLES[] = {"l1", "l2", "supervisor", "admin", NULL};
+
+static bool one_of(const msgpack_object *o, const char *const *names)
+{
+	for (int i = 0; names[i] != NULL; i++)
+		if (mp_streq(o, names[i]))
+			return true;
+	return false;
+}
+
+static bool is_str(const msgpack_object *o)
+{
+	return o != NULL && o->type == MSGPACK_OBJECT_STR;
+}
+
+static bool is_nil(const msgpack_object *o)
+{
+	return o != NULL && o->type == MSGPACK_OBJECT_NIL;
+}
+
+/* What the tests need to know about a ticket object, after checking its whole shape. */
+struct tk {
+	int64_t id, version, queue_id, tier, priority, impact, urgency;
+	int64_t assignee_id; /* 0: nil */
+	int64_t created_ms, updated_ms;
+	int64_t number; /* from the key */
+	char key[32];
+	char subject[1024];
+	char status[32];
+	bool has_description;
+};
+
+static bool int_in(const msgpack_object *t, const char *k, int64_t lo, int64_t hi, int64_t *out)
+{
+	return pc_int(t, k, out) && *out >= lo && *out <= hi;
+}
+
+static bool ticket_at(int line, const msgpack_object *t, struct tk *out)
+{
+	int64_t v;
+
+	memset(out, 0, sizeof(*out));
+	if (t == NULL || t->type != MSGPACK_OBJECT_MAP) {
+		fail_at(line, "ticket is not a map");
+		return false;
+	}
+#define TCHECK(cond, what)                                                                         \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fail_at(line, "ticket %" PRId64 ": bad or missing %s", out->id, what);     \
+			return false;                                                              \
+		}                                                                                  \
+	} while (0)
+	TCHECK(int_in(t, "id", 1, INT64_MAX, &out->id), "id");
+	TCHECK(pc_str(t, "key", out->key, sizeof(out->key)) && strncmp(out->key, "HD-", 3) == 0 &&
+	           parse_i64(out->key + 3, &out->number) == 0,
+	       "key");
+	TCHECK(pc_str(t, "subject", out->subject, sizeof(out->subject)), "subject");
+	out->has_description = is_str(mp_get(t, "description"));
+	TCHECK(out->has_description || is_nil(mp_get(t, "description")), "description");
+	TCHECK(one_of(mp_get(t, "type"), TYPES), "type");
+	TCHECK(one_of(mp_get(t, "status"), STATUSES), "status");
+	pc_str(t, "status", out->status, sizeof(out->status));
+	TCHECK(int_in(t, "impact", 1, 3, &out->impact), "impact");
+	TCHECK(int_in(t, "urgency", 1, 3, &out->urgency), "urgency");
+	TCHECK(int_in(t, "priority", 1, 4, &out->priority), "priority");
+	TCHECK(int_in(t, "tier", 1, 2, &out->tier), "tier");
+	TCHECK(int_in(t, "queue_id", 1, INT64_MAX, &out->queue_id), "queue_id");
+	TCHECK(is_str(mp_get(t, "queue")), "queue");
+	if (is_nil(mp_get(t, "assignee_id"))) {
+		TCHECK(is_nil(mp_get(t, "assignee")), "assignee (nil with assignee_id)");
+	} else {
+		TCHECK(int_in(t, "assignee_id", 1, INT64_MAX, &out->assignee_id), "assignee_id");
+		TCHECK(is_str(mp_get(t, "assignee")), "assignee");
+	}
+	if (is_nil(mp_get(t, "requester_id")))
+		TCHECK(is_nil(mp_get(t, "requester")), "requester (nil with requester_id)");
+	else
+		TCHECK(int_in(t, "requester_id", 1, INT64_MAX, &v) &&
+		           is_str(mp_get(t, "requester")),
+		       "requester_id/requester");
+	TCHECK(one_of(mp_get(t, "channel"), CHANNELS), "channel");
+	TCHECK(int_in(t, "created_ms", 1, INT64_MAX, &out->created_ms), "created_ms");
+	TCHECK(int_in(t, "updated_ms", out->created_ms, INT64_MAX, &out->updated_ms),
+	       "updated_ms (>= created_ms)");
+	TCHECK(int_in(t, "version", 1, INT64_MAX, &out->version), "version");
+#undef TCHECK
+	return true;
+}
+#define TICKET(obj, out) NEED(ticket_at(__LINE__, (obj), (out)))
+
+static bool event_shape_at(int line, const msgpack_object *e)
+{
+	static const char *const opt_str[] = {"actor", "field", "old", "new", "note"};
+	int64_t v;
+
+	if (e == NULL || e->type != MSGPACK_OBJECT_MAP || !pc_int(e, "id", &v) ||
+	    !pc_int(e, "at_ms", &v) || !is_str(mp_get(e, "kind"))) {
+		fail_at(line, "event without id/at_ms/kind");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(opt_str); i++) {
+		const msgpack_object *o = mp_get(e, opt_str[i]);
+		if (!is_str(o) && !is_nil(o)) {
+			fail_at(line, "event %" PRId64 ": '%s' is neither str nor nil",
+			        pc_int_or(e, "id", 0), opt_str[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static const msgpack_object *array_at(const struct pc_msg *m, const char *path)
+{
+	const msgpack_object *a = pc_at(m->map, path);
+
+	return a != NULL && a->type == MSGPACK_OBJECT_ARRAY ? a : NULL;
+}
+
+/* ---------------------------------------------------------------- ticket helpers */
+
+static bool create_at(int line, struct pclient *pc, struct tk *out, const char *spec, ...)
+{
+	va_list ap;
+	struct pc_msg *m;
+
+	va_start(ap, spec);
+	m = vcall_at(line, pc, "ticket.create", spec, ap);
+	va_end(ap);
+	if (!expect_ok_at(line, m, "ticket.create"))
+		return false;
+	return ticket_at(line, pc_at(m->map, "ticket"), out);
+}
+/* CREATE(pc, &tk, spec, key, value, ...) */
+#define CREATE(pc, out, ...) NEED(create_at(__LINE__, (pc), (out), __VA_ARGS__))
+
+/* ticket.get by id: the ticket, and the reply for its events. */
+static struct pc_msg *get_at(int line, struct pclient *pc, int64_t id, struct tk *out)
+{
+	struct pc_msg *m = call_at(line, pc, "ticket.get", "l", "id", id);
+	const msgpack_object *ev;
+
+	if (!expect_ok_at(line, m, "ticket.get") || !ticket_at(line, pc_at(m->map, "ticket"), out))
+		return NULL;
+	ev = array_at(m, "events");
+	if (ev == NULL) {
+		fail_at(line, "ticket.get: no events array");
+		return NULL;
+	}
+	for (uint32_t i = 0; i < ev->via.array.size; i++)
+		if (!event_shape_at(line, &ev->via.array.ptr[i]))
+			return NULL;
+	return m;
+}
+#define GET(pc, id, out) get_at(__LINE__, (pc), (id), (out))
+
+/* The first event of a ticket.get reply with this kind (and field, if not NULL). */
+static const msgpack_object *find_event(const struct pc_msg *m, const char *kind, const char *field)
+{
+	const msgpack_object *ev = array_at(m, "events");
+
+	for (uint32_t i = 0; ev != NULL && i < ev->via.array.size; i++) {
+		const msgpack_object *e = &ev->via.array.ptr[i];
+		if (pc_streq(e, "kind", kind) && (field == NULL || pc_streq(e, "field", field)))
+			return e;
+	}
+	return NULL;
+}
+
+static int count_events(const struct pc_msg *m)
+{
+	const msgpack_object *ev = array_at(m, "events");
+
+	return ev != NULL ? (int)ev->via.array.size : -1;
+}
+
+struct want {
+	const char *change; /* NULL: any */
+	int64_t id;
+	int64_t version; /* 0: any */
+};
+
+static bool want_push(const struct pc_msg *m, void *arg)
+{
+	const struct want *w = arg;
+
+	return pc_streq(m->map, "push", "ticket") &&
+	       (w->change == NULL || pc_streq(m->map, "change", w->change)) &&
+	       pc_int_or(m->map, "ticket.id", -1) == w->id &&
+	       (w->version == 0 || pc_int_or(m->map, "ticket.version", -1) == w->version);
+}
+
+static struct pc_msg *push_at(int line, struct pclient *pc, const char *change, int64_t id,
+                              int64_t version, int timeout_ms)
+{
+	struct want w = {change, id, version};
+	struct pc_msg *m = pc_wait_push(pc, want_push, &w, timeout_ms);
+
+	if (m == NULL)
+		fail_at(line,
+		        "no '%s' push for ticket %" PRId64 " (version %" PRId64
+		        ") within %d ms: %s",
+		        change ? change : "any", id, version, timeout_ms, pc_error(pc));
+	return keep(m);
+}
+#define PUSH(pc, change, id, version)                                                              \
+	push_at(__LINE__, (pc), (change), (id), (version), PUSH_WAIT_MS)
+
+/* ticket.list: the reply, after checking every ticket's shape and the total. */
+static struct pc_msg *list_reply_at(int line, struct pc_msg *m, int64_t *total)
+{
+	const msgpack_object *arr;
+	struct tk t;
+
+	if (!expect_ok_at(line, m, "ticket.list"))
+		return NULL;
+	arr = array_at(m, "tickets");
+	if (arr == NULL || !pc_int(m->map, "total", total)) {
+		fail_at(line, "ticket.list: no tickets array or total");
+		return NULL;
+	}
+	if (*total < (int64_t)arr->via.array.size) {
+		fail_at(line, "ticket.list: total %" PRId64 " < %u tickets returned", *total,
+		        arr->via.array.size);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < arr->via.array.size; i++)
+		if (!ticket_at(line, &arr->via.array.ptr[i], &t))
+			return NULL;
+	return m;
+}
+
+static struct pc_msg *list_at(int line, struct pclient *pc, int64_t *total, const char *spec, ...)
+{
+	va_list ap;
+	struct pc_msg *m;
+
+	va_start(ap, spec);
+	m = vcall_at(line, pc, "ticket.list", spec, ap);
+	va_end(ap);
+	return m != NULL ? list_reply_at(line, m, total) : NULL;
+}
+/* LIST(pc, &total, spec, key, value, ...) */
+#define LIST(pc, total, ...) list_at(__LINE__, (pc), (total), __VA_ARGS__)
+
+static const msgpack_object *list_item(const struct pc_msg *m, uint32_t i)
+{
+	return &array_at(m, "tickets")->via.array.ptr[i];
+}
+
+static uint32_t list_len(const struct pc_msg *m)
+{
+	return array_at(m, "tickets")->via.array.size;
+}
+
+static bool list_has(const struct pc_msg *m, int64_t id)
+{
+	for (uint32_t i = 0; i < list_len(m); i++)
+		if (pc_int_or(list_item(m, i), "id", 0) == id)
+			return true;
+	return false;
+}
+
+static int64_t total_tickets(struct pclient *pc)
+{
+	int64_t total = -1;
+
+	LIST(pc, &total, "i", "limit", 1);
+	return total;
+}
+
+/* Agent id by login, through agent.list. 0 if not found. */
+static int64_t agent_id(struct pclient *pc, const char *login)
+{
+	struct pc_msg *m = CALL(pc, "agent.list", "");
+	const msgpack_object *a;
+
+	if (m == NULL || !pc_ok(m) || (a = array_at(m, "agents")) == NULL)
+		return 0;
+	for (uint32_t i = 0; i < a->via.array.size; i++)
+		if (pc_streq(&a->via.array.ptr[i], "login", login))
+			return pc_int_or(&a->via.array.ptr[i], "id", 0);
+	return 0;
+}
+
+/* First queue of a tier (0 if none), through queue.list. */
+static int64_t queue_of_tier(struct pclient *pc, int tier, int nth)
+{
+	struct pc_msg *m = CALL(pc, "queue.list", "");
+	const msgpack_object *q;
+
+	if (m == NULL || !pc_ok(m) || (q = array_at(m, "queues")) == NULL)
+		return 0;
+	for (uint32_t i = 0; i < q->via.array.size; i++)
+		if (pc_int_or(&q->via.array.ptr[i], "tier", 0) == tier && nth-- == 0)
+			return pc_int_or(&q->via.array.ptr[i], "id", 0);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- raw frames */
+
+/* A payload built by hand, for requests no well-behaved client would send. */
+struct raw {
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+};
+
+static msgpack_packer *raw_init(struct raw *r)
+{
+	msgpack_sbuffer_init(&r->sb);
+	msgpack_packer_init(&r->pk, &r->sb, msgpack_sbuffer_write);
+	return &r->pk;
+}
+
+static void raw_bytes(struct raw *r, const void *p, size_t n)
+{
+	msgpack_sbuffer_write(&r->sb, p, n);
+}
+
+/* Send the payload in one frame and free it. */
+static bool raw_send_at(int line, struct pclient *pc, struct raw *r)
+{
+	int rc = pc_send_frame(pc, r->sb.data, r->sb.size);
+
+	msgpack_sbuffer_destroy(&r->sb);
+	if (rc < 0)
+		fail_at(line, "send: %s", pc_error(pc));
+	return rc == 0;
+}
+#define RAW_SEND(pc, r) NEED(raw_send_at(__LINE__, (pc), (r)))
+
+/* Send a payload and expect bad_frame, then check the connection still answers. */
+static bool raw_bad_frame_at(int line, struct pclient *pc, struct raw *r, const char *what)
+{
+	struct pc_msg *m;
+
+	if (!raw_send_at(line, pc, r))
+		return false;
+	m = any_reply_at(line, pc);
+	if (m == NULL)
+		return false;
+	if (!pc_streq(m->map, "error", "bad_frame") || pc_errcode(m) != E_BAD_FRAME) {
+		fail_at(line, "%s: expected bad_frame, got %s", what, describe(m));
+		return false;
+	}
+	if (m->rid != 0) {
+		fail_at(line,
+		        "%s: bad_frame reply carries rid %u; the request cannot be read, so 0",
+		        what, m->rid);
+		return false;
+	}
+	if (!expect_ok_at(line, call_at(line, pc, "ping", ""), what))
+		return false;
+	return true;
+}
+#define RAW_BAD_FRAME(pc, r, what) NEED(raw_bad_frame_at(__LINE__, (pc), (r), (what)))
+
+/* ---------------------------------------------------------------- psql */
+
+/* Run one SQL statement with psql against $DESKD_DB; returns its exit status and its
+ * combined output in out. fork/exec rather than system(): neither the conninfo nor the SQL
+ * passes through a shell, so no quoting can go wrong. */
+static int run_psql(const char *sql, char *out, size_t outlen)
+{
+	const char *db = getenv("DESKD_DB");
+	const char *psql = getenv("PSQL") ? getenv("PSQL") : "/usr/bin/psql";
+	int pfd[2], status;
+	size_t used = 0;
+	pid_t pid;
+
+	out[0] = '\0';
+	if (db == NULL || pipe(pfd) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(pfd[1], STDERR_FILENO);
+		close(pfd[0]);
+		close(pfd[1]);
+		/* The tests send UTF-8 text whatever the locale says. */
+		setenv("PGCLIENTENCODING", "UTF8", 1);
+		execl(psql, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db, "-c",
+		      sql, (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", psql, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	for (;;) {
+		char chunk[512];
+		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		size_t take = (size_t)n < outlen - 1 - used ? (size_t)n : outlen - 1 - used;
+		memcpy(out + used, chunk, take);
+		used += take;
+	}
+	out[used] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static bool need_db(void)
+{
+	if (getenv("DESKD_DB") != NULL)
+		return true;
+	T.skip = true;
+	snprintf(T.why, sizeof(T.why), "DESKD_DB not set");
+	return false;
+}
+
+/* ================================================================ tests */
+
+static bool test_hello(void)
+{
+	struct pclient *c = CONN();
+	int64_t before, after, t;
+	char server[128];
+	struct pc_msg *m;
+
+	NEED(c);
+	before = now_ms();
+	m = CALL(c, "hello", "is", "proto", 1, "client", "desk_itest");
+	after = now_ms();
+	EXPECT_OK(m, "hello");
+	CHECK(pc_int_or(m->map, "proto", -1) == 1, "proto is not 1");
+	CHECK(pc_str(m->map, "server", server, sizeof(server)) && server[0] != '\0',
+	      "no server string");
+	CHECK(pc_int(m->map, "time_ms", &t), "no time_ms");
+	CHECK(t >= before - 2000 && t <= after + 2000,
+	      "time_ms %" PRId64 " is %" PRId64 " ms away from the local clock", t, t - after);
+	CHECK(pc_int_or(m->map, "max_frame", -1) == FRAME_MAX, "max_frame is %" PRId64 ", not %d",
+	      pc_int_or(m->map, "max_frame", -1), FRAME_MAX);
+	return true;
+}
+
+static bool test_hello_unsupported_proto(void)
+{
+	struct pclient *c = CONN();
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "hello", "i", "proto", 2), "proto_version");
+	EXPECT_ERR(CALL(c, "hello", "i", "proto", 0), "proto_version");
+	/* The connection stays open and a correct hello still works. */
+	EXPECT_OK(CALL(c, "hello", "i", "proto", 1), "hello after proto_version");
+	return true;
+}
+
+static bool test_hello_required(void)
+{
+	struct pclient *c = CONN();
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "ping", ""), "hello_required");
+	EXPECT_ERR(CALL(c, "login", "ss", "login", "ana", "password", "demo"), "hello_required");
+	EXPECT_ERR(CALL(c, "queue.list", ""), "hello_required");
+	EXPECT_ERR(CALL(c, "ticket.create", "s", "subject", "before hello"), "hello_required");
+	EXPECT_OK(CALL(c, "hello", "i", "proto", 1), "hello");
+	EXPECT_OK(CALL(c, "ping", ""), "ping after hello");
+	return true;
+}
+
+static bool test_not_authenticated(void)
+{
+	struct pclient *c = HELLO();
+	struct pc_msg *m;
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "queue.list", ""), "not_authenticated");
+	EXPECT_ERR(CALL(c, "agent.list", ""), "not_authenticated");
+	EXPECT_ERR(CALL(c, "ticket.list", ""), "not_authenticated");
+	EXPECT_ERR(CALL(c, "ticket.get", "i", "id", 1), "not_authenticated");
+	EXPECT_ERR(CALL(c, "ticket.create", "s", "subject", "unauthenticated"),
+	           "not_authenticated");
+	EXPECT_ERR(CALL(c, "subscribe", "i", "queue_id", 0), "not_authenticated");
+	m = CALL(c, "ping", "");
+	EXPECT_OK(m, "ping is allowed before login");
+	CHECK(pc_int_or(m->map, "time_ms", 0) > 0, "ping reply has no time_ms");
+	return true;
+}
+
+static bool test_auth_failed_password(void)
+{
+	struct pclient *c = HELLO();
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "login", "ss", "login", "ana", "password", "wrong"), "auth_failed");
+	EXPECT_ERR(CALL(c, "login", "ss", "login", "ana", "password", "Demo"), "auth_failed");
+	/* Still not logged in. */
+	EXPECT_ERR(CALL(c, "queue.list", ""), "not_authenticated");
+	return true;
+}
+
+static bool test_auth_failed_unknown_login(void)
+{
+	struct pclient *c = HELLO();
+	struct pc_msg *bad_pw, *unknown;
+	char m1[256], m2[256];
+
+	NEED(c);
+	unknown = CALL(c, "login", "ss", "login", "nosuchagent", "password", "demo");
+	EXPECT_ERR(unknown, "auth_failed");
+	bad_pw = CALL(c, "login", "ss", "login", "ana", "password", "wrong");
+	EXPECT_ERR(bad_pw, "auth_failed");
+	/* "which one is not said": the two failures must look the same. */
+	pc_str(unknown->map, "message", m1, sizeof(m1));
+	pc_str(bad_pw->map, "message", m2, sizeof(m2));
+	CHECK(strcmp(m1, m2) == 0, "messages differ, revealing which part was wrong: '%s' vs '%s'",
+	      m1, m2);
+	EXPECT_ERR(CALL(c, "queue.list", ""), "not_authenticated");
+	return true;
+}
+
+static bool test_login(void)
+{
+	static const struct {
+		const char *login, *role;
+	} agents[] = {{"ana", "l1"},
+	              {"ben", "l1"},
+	              {"carla", "l2"},
+	              {"sam", "supervisor"},
+	              {"admin", "admin"}};
+
+	for (size_t i = 0; i < ARRAY_LEN(agents); i++) {
+		struct pclient *c = HELLO();
+		struct pc_msg *m;
+		char name[128];
+
+		NEED(c);
+		m = CALL(c, "login", "ss", "login", agents[i].login, "password", "demo");
+		EXPECT_OK(m, agents[i].login);
+		CHECK(pc_int_or(m->map, "agent.id", 0) > 0, "%s: agent.id missing",
+		      agents[i].login);
+		CHECK(pc_streq(m->map, "agent.login", agents[i].login), "%s: agent.login differs",
+		      agents[i].login);
+		CHECK(pc_str(m->map, "agent.name", name, sizeof(name)) && name[0] != '\0',
+		      "%s: agent.name missing", agents[i].login);
+		CHECK(one_of(pc_at(m->map, "agent.role"), ROLES) &&
+		          pc_streq(m->map, "agent.role", agents[i].role),
+		      "%s: agent.role is not %s", agents[i].login, agents[i].role);
+		EXPECT_OK(CALL(c, "queue.list", ""), "queue.list after login");
+	}
+	return true;
+}
+
+static bool test_relogin_replaces_identity(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct pc_msg *m;
+	struct tk t;
+	char subject[128];
+
+	NEED(c);
+	m = CALL(c, "login", "ss", "login", "ben", "password", "demo");
+	EXPECT_OK(m, "second login");
+	CHECK(pc_streq(m->map, "agent.login", "ben"), "second login did not return ben");
+	unique(subject, sizeof(subject), "itest relogin");
+	CREATE(c, &t, "s", "subject", subject);
+	NEED(m = GET(c, t.id, &t));
+	CHECK(pc_streq(find_event(m, "created", NULL), "actor", "ben"),
+	      "ticket created after re-login is not attributed to ben");
+	return true;
+}
+
+static bool test_ping(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct pc_msg *m;
+	int64_t t, now;
+
+	NEED(c);
+	m = CALL(c, "ping", "");
+	now = now_ms();
+	EXPECT_OK(m, "ping");
+	CHECK(pc_int(m->map, "time_ms", &t), "ping reply has no time_ms");
+	CHECK(t > now - 5000 && t < now + 5000, "ping time_ms %" PRId64 " ms off", t - now);
+	return true;
+}
+
+static bool test_queue_list(void)
+{
+	struct pclient *c = AGENT("ana");
+	const msgpack_object *q;
+	struct pc_msg *m;
+	bool service_desk = false;
+	int tier2 = 0;
+	int64_t prev_tier = 0;
+	char prev_name[256] = "";
+
+	NEED(c);
+	m = CALL(c, "queue.list", "");
+	EXPECT_OK(m, "queue.list");
+	CHECK((q = array_at(m, "queues")) != NULL, "no queues array");
+	for (uint32_t i = 0; i < q->via.array.size; i++) {
+		const msgpack_object *e = &q->via.array.ptr[i];
+		int64_t id, tier, open, total = -1;
+		char name[256];
+
+		CHECK(pc_int(e, "id", &id) && pc_int(e, "tier", &tier) &&
+		          pc_int(e, "open", &open) && pc_str(e, "name", name, sizeof(name)),
+		      "queue %u lacks id/name/tier/open", i);
+		CHECK(tier == 1 || tier == 2, "queue %s has tier %" PRId64, name, tier);
+		CHECK(open >= 0, "queue %s has open %" PRId64, name, open);
+		CHECK(tier > prev_tier || (tier == prev_tier && strcmp(name, prev_name) >= 0),
+		      "queues not sorted by tier then name at '%s'", name);
+		prev_tier = tier;
+		snprintf(prev_name, sizeof(prev_name), "%s", name);
+		if (strcmp(name, "Service Desk") == 0 && tier == 1)
+			service_desk = true;
+		tier2 += tier == 2;
+		/* The open count agrees with the ticket list. */
+		NEED(LIST(c, &total, "lbi", "queue_id", id, "open", 1, "limit", 1));
+		CHECK(total == open,
+		      "queue %s: open %" PRId64 " but ticket.list open total %" PRId64, name, open,
+		      total);
+	}
+	CHECK(service_desk, "no tier-1 queue named 'Service Desk'");
+	CHECK(tier2 > 0, "no tier-2 queue");
+	return true;
+}
+
+static const char UTF8_SUBJECT[] = "Impressora não imprime — café ☕ 打印机无法打印 ";
+
+static bool test_create_push(void)
+{
+	struct pclient *a = AGENT("ana"), *b = AGENT("ben");
+	char subject[512], desc[] = "Descrição: a impressora do 3º andar. 日本語のテキスト";
+	struct pc_msg *m, *push;
+	struct tk t, p;
+
+	NEED(a && b);
+	SUBSCRIBE(b, 0);
+	SUBSCRIBE(a, 0);
+	unique(subject, sizeof(subject), UTF8_SUBJECT);
+	m = CALL(a, "ticket.create", "ssiis", "subject", subject, "description", desc, "impact", 2,
+	         "urgency", 2, "channel", "email");
+	EXPECT_OK(m, "ticket.create");
+	TICKET(pc_at(m->map, "ticket"), &t);
+	CHECK(strcmp(t.subject, subject) == 0, "subject came back as '%s'", t.subject);
+	CHECK(pc_streq(m->map, "ticket.description", desc), "description differs");
+	CHECK(strcmp(t.status, "new") == 0, "status %s, not new", t.status);
+	CHECK(t.version == 1, "version %" PRId64 ", not 1", t.version);
+	CHECK(t.impact == 2 && t.urgency == 2, "impact/urgency not 2/2");
+	CHECK(t.priority == 3, "priority %" PRId64 " for impact 2 x urgency 2, expected 3",
+	      t.priority);
+	CHECK(t.tier == 1, "default queue is not tier 1");
+	CHECK(pc_streq(m->map, "ticket.type", "incident"), "default type is not incident");
+	CHECK(pc_streq(m->map, "ticket.channel", "email"), "channel is not email");
+	CHECK(t.assignee_id == 0, "a new ticket is assigned");
+
+	NEED(push = PUSH(b, "created", t.id, 0));
+	TICKET(pc_at(push->map, "ticket"), &p);
+	CHECK(strcmp(p.key, t.key) == 0, "push key %s, reply key %s", p.key, t.key);
+	CHECK(strcmp(p.subject, subject) == 0, "push subject '%s'", p.subject);
+	CHECK(p.version == 1, "push version %" PRId64, p.version);
+	/* The creator is subscribed too and hears its own change. */
+	NEED(PUSH(a, "created", t.id, 0));
+	return true;
+}
+
+static bool test_ticket_get(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct pc_msg *m, *mk;
+	const msgpack_object *ev;
+	char subject[512];
+	struct tk t, g, k;
+
+	NEED(c);
+	unique(subject, sizeof(subject), UTF8_SUBJECT);
+	CREATE(c, &t, "ss", "subject", subject, "type", "service_request");
+	NEED(m = GET(c, t.id, &g));
+	CHECK(g.id == t.id && strcmp(g.key, t.key) == 0 && strcmp(g.subject, subject) == 0 &&
+	          g.version == 1,
+	      "ticket.get by id returned something else");
+	CHECK(g.has_description, "ticket.get has no description string");
+	CHECK(pc_streq(m->map, "ticket.type", "service_request"), "type not kept");
+	CHECK(count_events(m) >= 1, "no events");
+	ev = &array_at(m, "events")->via.array.ptr[0];
+	CHECK(pc_streq(ev, "kind", "created"), "first event is not 'created'");
+	CHECK(pc_streq(ev, "actor", "ana"), "'created' event actor is not ana");
+
+	mk = CALL(c, "ticket.get", "s", "key", t.key);
+	EXPECT_OK(mk, "ticket.get by key");
+	TICKET(pc_at(mk->map, "ticket"), &k);
+	CHECK(k.id == t.id, "ticket.get key %s returned id %" PRId64, t.key, k.id);
+	CHECK(find_event(mk, "created", NULL) != NULL, "by key: no 'created' event");
+
+	EXPECT_ERR(CALL(c, "ticket.get", "l", "id", (int64_t)2000000000), "not_found");
+	EXPECT_ERR(CALL(c, "ticket.get", "s", "key", "HD-999999999"), "not_found");
+	EXPECT_ERR(CALL(c, "ticket.get", ""), "bad_request");
+	return true;
+}
+
+static bool test_update(void)
+{
+	struct pclient *a = AGENT("ana"), *b = AGENT("ben");
+	char s1[256], s2[256];
+	const msgpack_object *e;
+	struct pc_msg *m, *g, *push;
+	struct tk t, u;
+
+	NEED(a && b);
+	SUBSCRIBE(b, 0);
+	unique(s1, sizeof(s1), "itest update before");
+	unique(s2, sizeof(s2), "itest update after ünïcödé");
+	CREATE(a, &t, "s", "subject", s1);
+	NEED(PUSH(b, "created", t.id, 0));
+
+	m = CALL(a, "ticket.update", "llsi", "id", t.id, "version", t.version, "subject", s2,
+	         "impact", 1);
+	EXPECT_OK(m, "ticket.update");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.version == t.version + 1, "version %" PRId64 " after update of %" PRId64, u.version,
+	      t.version);
+	CHECK(strcmp(u.subject, s2) == 0, "subject not updated");
+	CHECK(u.impact == 1 && u.priority == 3,
+	      "impact 1 x urgency 3 gave impact %" PRId64 " priority %" PRId64 ", expected 1 / 3",
+	      u.impact, u.priority);
+
+	NEED(g = GET(a, t.id, &u));
+	CHECK(u.version == 2 && strcmp(u.subject, s2) == 0, "ticket.get does not show the update");
+	CHECK((e = find_event(g, "field", "subject")) != NULL, "no 'field' event for subject");
+	CHECK(pc_streq(e, "old", s1) && pc_streq(e, "new", s2), "subject event old/new wrong");
+	CHECK(pc_streq(e, "actor", "ana"), "subject event actor is not ana");
+	CHECK((e = find_event(g, "field", "impact")) != NULL, "no 'field' event for impact");
+	CHECK(pc_streq(e, "old", "3") && pc_streq(e, "new", "1"), "impact event old/new wrong");
+
+	NEED(push = PUSH(b, "updated", t.id, 2));
+	CHECK(pc_streq(push->map, "ticket.subject", s2), "pushed subject is not the new one");
+
+	/* Same values again: nothing changes, no new version, no event. */
+	int events = count_events(g);
+	m = CALL(a, "ticket.update", "lls", "id", t.id, "version", (int64_t)2, "subject", s2);
+	EXPECT_OK(m, "no-op update");
+	CHECK(pc_int_or(m->map, "ticket.version", 0) == 2, "a no-op update bumped the version");
+	NEED(g = GET(a, t.id, &u));
+	CHECK(count_events(g) == events, "a no-op update wrote an event");
+	return true;
+}
+
+static bool test_update_stale_version(void)
+{
+	struct pclient *c = AGENT("ana");
+	char s1[256], s2[256], s3[256];
+	struct pc_msg *m, *g;
+	struct tk t, cur;
+	int events;
+
+	NEED(c);
+	unique(s1, sizeof(s1), "itest stale v1");
+	unique(s2, sizeof(s2), "itest stale v2");
+	unique(s3, sizeof(s3), "itest stale lost");
+	CREATE(c, &t, "s", "subject", s1);
+	EXPECT_OK(CALL(c, "ticket.update", "lls", "id", t.id, "version", (int64_t)1, "subject", s2),
+	          "first update");
+	NEED(g = GET(c, t.id, &cur));
+	events = count_events(g);
+
+	m = CALL(c, "ticket.update", "lls", "id", t.id, "version", (int64_t)1, "subject", s3);
+	EXPECT_ERR(m, "stale_version");
+	TICKET(pc_at(m->map, "ticket"), &cur);
+	CHECK(cur.id == t.id && cur.version == 2 && strcmp(cur.subject, s2) == 0,
+	      "stale_version reply does not carry the current ticket (version %" PRId64 ")",
+	      cur.version);
+
+	NEED(g = GET(c, t.id, &cur));
+	CHECK(cur.version == 2 && strcmp(cur.subject, s2) == 0,
+	      "a stale update changed the ticket (version %" PRId64 ", subject '%s')", cur.version,
+	      cur.subject);
+	CHECK(count_events(g) == events, "a stale update wrote an event");
+	return true;
+}
+
+static bool test_update_not_found(void)
+{
+	struct pclient *c = AGENT("ana");
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "ticket.update", "lls", "id", (int64_t)2000000000, "version", (int64_t)1,
+	                "subject", "nobody"),
+	           "not_found");
+	ALIVE(c);
+	return true;
+}
+
+static bool test_update_bad_requests(void)
+{
+	struct pclient *c = AGENT("sam");
+	struct tk t;
+	char s[128];
+
+	NEED(c);
+	unique(s, sizeof(s), "itest update args");
+	CREATE(c, &t, "s", "subject", s);
+	/* No field to change. */
+	EXPECT_ERR(CALL(c, "ticket.update", "ll", "id", t.id, "version", t.version), "bad_request");
+	/* version missing. */
+	EXPECT_ERR(CALL(c, "ticket.update", "ls", "id", t.id, "subject", "x"), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.update", "lli", "id", t.id, "version", t.version, "impact", 4),
+	           "bad_request");
+	EXPECT_ERR(
+	    CALL(c, "ticket.update", "lls", "id", t.id, "version", t.version, "status", "exploded"),
+	    "bad_request");
+	/* Unknown assignee or queue. */
+	EXPECT_ERR(CALL(c, "ticket.update", "lll", "id", t.id, "version", t.version, "assignee_id",
+	                (int64_t)999999),
+	           "not_found");
+	EXPECT_ERR(CALL(c, "ticket.update", "lll", "id", t.id, "version", t.version, "queue_id",
+	                (int64_t)999999),
+	           "not_found");
+	NEED(GET(c, t.id, &t));
+	CHECK(t.version == 1, "rejected updates changed the version to %" PRId64, t.version);
+	return true;
+}
+
+static bool test_client_key_idempotent(void)
+{
+	struct pclient *c = AGENT("ana");
+	char key[96], subject[128];
+	int64_t before, after;
+	struct tk t1, t2, t3;
+
+	NEED(c);
+	snprintf(key, sizeof(key), "itest-%d-%" PRId64 "-%d", (int)getpid(), now_ms(), ++g_seq);
+	unique(subject, sizeof(subject), "itest client_key");
+	NEED((before = total_tickets(c)) >= 0);
+	CREATE(c, &t1, "ss", "subject", subject, "client_key", key);
+	CREATE(c, &t2, "ss", "subject", subject, "client_key", key);
+	CHECK(t1.id == t2.id, "same client_key created two tickets: %" PRId64 " and %" PRId64,
+	      t1.id, t2.id);
+	/* A retry returns the ticket created the first time, whatever else it says. */
+	CREATE(c, &t3, "ss", "subject", "a different subject", "client_key", key);
+	CHECK(t3.id == t1.id && strcmp(t3.subject, subject) == 0,
+	      "retry with the same client_key and another subject gave ticket %" PRId64 " '%s'",
+	      t3.id, t3.subject);
+	NEED((after = total_tickets(c)) >= 0);
+	CHECK(after == before + 1, "ticket total went from %" PRId64 " to %" PRId64, before, after);
+	return true;
+}
+
+static bool all_in(const struct pc_msg *m, const char *path, const char *const *names)
+{
+	for (uint32_t i = 0; i < list_len(m); i++)
+		if (!one_of(pc_at(list_item(m, i), path), names))
+			return false;
+	return true;
+}
+
+static bool all_int(const struct pc_msg *m, const char *path, int64_t v)
+{
+	for (uint32_t i = 0; i < list_len(m); i++)
+		if (pc_int_or(list_item(m, i), path, INT64_MIN) != v)
+			return false;
+	return true;
+}
+
+/* Is the list ordered by path (ascending or descending)? */
+static bool ordered(const struct pc_msg *m, const char *path, bool desc)
+{
+	for (uint32_t i = 1; i < list_len(m); i++) {
+		int64_t a = pc_int_or(list_item(m, i - 1), path, 0);
+		int64_t b = pc_int_or(list_item(m, i), path, 0);
+		if (desc ? a < b : a > b)
+			return false;
+	}
+	return true;
+}
+
+static bool test_ticket_list(void)
+{
+	static const char *const NEW_ONLY[] = {"new", NULL};
+	static const char *const NEW_OPEN[] = {"new", "open", NULL};
+	struct pclient *c = AGENT("sam");
+	int64_t q2, carla, total, t_all;
+	struct pc_msg *m, *p1, *p2, *p12;
+	msgpack_packer *pk;
+	struct tk t[3], u;
+	char s[128];
+
+	NEED(c);
+	CHECK((q2 = queue_of_tier(c, 2, 0)) > 0, "no tier-2 queue");
+	CHECK((carla = agent_id(c, "carla")) > 0, "agent.list has no carla");
+	for (int i = 0; i < 3; i++) {
+		unique(s, sizeof(s), "itest list");
+		CREATE(c, &t[i], "sli", "subject", s, "queue_id", q2, "urgency", i + 1);
+		CHECK(t[i].queue_id == q2 && t[i].tier == 2, "created in the wrong queue");
+	}
+	EXPECT_OK(CALL(c, "ticket.update", "lll", "id", t[0].id, "version", t[0].version,
+	               "assignee_id", carla),
+	          "assign to carla");
+
+	NEED(m = LIST(c, &t_all, ""));
+	CHECK(list_len(m) <= 100, "default limit is not 100");
+	CHECK(ordered(m, "updated_ms", true), "default sort is not updated desc");
+	for (uint32_t i = 0; i < list_len(m); i++)
+		CHECK(pc_is_nil(list_item(m, i), "description"), "list result has a description");
+
+	NEED(m = LIST(c, &total, "li", "queue_id", q2, "limit", 500));
+	CHECK(all_int(m, "queue_id", q2), "queue_id filter leaks other queues");
+	CHECK(list_has(m, t[0].id) && list_has(m, t[1].id) && list_has(m, t[2].id),
+	      "queue_id filter misses new tickets");
+	CHECK(total <= t_all, "filtered total above unfiltered");
+
+	NEED(m = LIST(c, &total, "si", "status", "new", "limit", 500));
+	CHECK(all_in(m, "status", NEW_ONLY), "status filter leaks");
+	CHECK(list_has(m, t[1].id), "status=new misses a new ticket");
+
+	pk = pc_req_begin(c, "ticket.list", 2);
+	pk_str(pk, "status");
+	msgpack_pack_array(pk, 2);
+	pk_str(pk, "new");
+	pk_str(pk, "open");
+	pk_kint(pk, "limit", 500);
+	NEED(m = REPLY(c, pc_req_send(c)));
+	NEED(m = list_reply_at(__LINE__, m, &total));
+	CHECK(all_in(m, "status", NEW_OPEN), "status array filter leaks");
+
+	NEED(m = LIST(c, &total, "bi", "open", 1, "limit", 500));
+	CHECK(all_in(m, "status", OPEN_STATUSES), "open=true leaks closed tickets");
+	NEED(m = LIST(c, &total, "ii", "tier", 2, "limit", 500));
+	CHECK(all_int(m, "tier", 2), "tier=2 leaks tier 1");
+	NEED(m = LIST(c, &total, "ii", "tier", 1, "limit", 500));
+	CHECK(all_int(m, "tier", 1), "tier=1 leaks tier 2");
+	CHECK(!list_has(m, t[0].id), "tier=1 lists a tier-2 ticket");
+
+	NEED(m = LIST(c, &total, "lii", "queue_id", q2, "assignee_id", 0, "limit", 500));
+	for (uint32_t i = 0; i < list_len(m); i++)
+		CHECK(pc_is_nil(list_item(m, i), "assignee_id"),
+		      "assignee_id=0 lists an assigned ticket");
+	CHECK(!list_has(m, t[0].id) && list_has(m, t[1].id), "assignee_id=0 wrong membership");
+	NEED(m = LIST(c, &total, "li", "assignee_id", carla, "limit", 500));
+	CHECK(all_int(m, "assignee_id", carla) && list_has(m, t[0].id), "assignee_id filter wrong");
+
+	/* Sorting. */
+	NEED(m = LIST(c, &total, "sbi", "sort", "created", "desc", 0, "limit", 500));
+	CHECK(ordered(m, "created_ms", false), "sort=created desc=false not ascending");
+	NEED(m = LIST(c, &total, "si", "sort", "created", "limit", 500));
+	CHECK(ordered(m, "created_ms", true), "sort=created not descending by default");
+	NEED(m = LIST(c, &total, "si", "sort", "priority", "limit", 500));
+	CHECK(ordered(m, "priority", false), "sort=priority not ascending by default");
+	NEED(m = LIST(c, &total, "sbi", "sort", "priority", "desc", 1, "limit", 500));
+	CHECK(ordered(m, "priority", true), "sort=priority desc=true not descending");
+	NEED(m = LIST(c, &total, "si", "sort", "key", "limit", 500));
+	for (uint32_t i = 1; i < list_len(m); i++) {
+		CHECK(ticket_at(__LINE__, list_item(m, i - 1), &u), "shape");
+		int64_t prev = u.number;
+		CHECK(ticket_at(__LINE__, list_item(m, i), &u), "shape");
+		CHECK(prev < u.number, "sort=key not ascending by number");
+	}
+
+	/* Paging: two pages of 3 are the first 6, and the total does not depend on the page. */
+	int64_t tot1, tot2, tot12;
+	NEED(p1 = LIST(c, &tot1, "sii", "sort", "key", "limit", 3, "offset", 0));
+	NEED(p2 = LIST(c, &tot2, "sii", "sort", "key", "limit", 3, "offset", 3));
+	NEED(p12 = LIST(c, &tot12, "sii", "sort", "key", "limit", 6, "offset", 0));
+	CHECK(tot1 == tot2 && tot2 == tot12 && tot1 == t_all, "total depends on paging");
+	CHECK(list_len(p1) == 3 && list_len(p2) == 3 && list_len(p12) == 6,
+	      "pages hold %u, %u and %u tickets", list_len(p1), list_len(p2), list_len(p12));
+	for (uint32_t i = 0; i < 6; i++) {
+		const msgpack_object *x = i < 3 ? list_item(p1, i) : list_item(p2, i - 3);
+		CHECK(pc_int_or(x, "id", -1) == pc_int_or(list_item(p12, i), "id", -2),
+		      "page 2 does not continue page 1 at %u", i);
+	}
+	NEED(m = LIST(c, &total, "l", "offset", t_all));
+	CHECK(list_len(m) == 0 && total == t_all, "offset past the end");
+
+	EXPECT_ERR(CALL(c, "ticket.list", "i", "limit", 0), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.list", "i", "limit", 501), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.list", "i", "offset", -1), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.list", "i", "tier", 3), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.list", "s", "sort", "subject"), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.list", "s", "status", "exploded"), "bad_request");
+	return true;
+}
+
+static bool test_wrong_types(void)
+{
+	struct pclient *c = AGENT("ana");
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "ticket.create", "i", "subject", 42), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "si", "subject", "x", "impact", 0), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "ss", "subject", "x", "impact", "1"), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "ss", "subject", "x", "type", "disaster"),
+	           "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "ss", "subject", "x", "channel", "pigeon"),
+	           "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", ""), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "n", "subject"), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.get", "s", "id", "12"), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.list", "s", "open", "yes"), "bad_request");
+	EXPECT_ERR(CALL(c, "subscribe", "s", "queue_id", "all"), "bad_request");
+	EXPECT_ERR(CALL(c, "login", "ii", "login", 1, "password", 2), "bad_request");
+	ALIVE(c);
+	return true;
+}
+
+static bool test_field_limits(void)
+{
+	struct pclient *c = AGENT("ana");
+	char subject[201 * 2 + 1], key[66];
+	struct pc_msg *m;
+	msgpack_packer *pk;
+	struct tk t;
+
+	NEED(c);
+	memset(subject, 'a', 201);
+	subject[201] = '\0';
+	EXPECT_ERR(CALL(c, "ticket.create", "s", "subject", subject), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "s", "subject", ""), "bad_request");
+	/* Limits count characters, not bytes: 200 two-byte characters fit. */
+	for (int i = 0; i < 200; i++)
+		memcpy(subject + 2 * i, "é", 2);
+	subject[400] = '\0';
+	CREATE(c, &t, "s", "subject", subject);
+	CHECK(strcmp(t.subject, subject) == 0, "200 x 'é' subject not kept");
+	memset(key, 'k', 65);
+	key[65] = '\0';
+	EXPECT_ERR(CALL(c, "ticket.create", "ss", "subject", "x", "client_key", key),
+	           "bad_request");
+	/* 32000 three-byte characters are a valid description; one more is not. */
+	char *desc = xmalloc(32001 * 3 + 1);
+	for (int i = 0; i < 32001; i++)
+		memcpy(desc + 3 * i, "€", 3);
+	desc[32001 * 3] = '\0';
+	m = CALL(c, "ticket.create", "ss", "subject", "itest long description", "description",
+	         desc);
+	desc[32000 * 3] = '\0';
+	if (!expect_err_at(__LINE__, m, "bad_request")) {
+		free(desc);
+		return false;
+	}
+	m = CALL(c, "ticket.create", "ss", "subject", "itest long description", "description",
+	         desc);
+	if (!expect_ok_at(__LINE__, m, "32000-character description") ||
+	    !ticket_at(__LINE__, pc_at(m->map, "ticket"), &t)) {
+		free(desc);
+		return false;
+	}
+	m = CALL(c, "ticket.get", "l", "id", t.id);
+	bool same = m != NULL && pc_streq(m->map, "ticket.description", desc);
+	free(desc);
+	CHECK(same, "32000-character description did not come back intact");
+	memset(key, 'l', 65);
+	EXPECT_ERR(CALL(c, "login", "ss", "login", key, "password", "demo"), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.create", "sl", "subject", "x", "queue_id", (int64_t)999999),
+	           "not_found");
+	EXPECT_ERR(CALL(c, "ticket.create", "sl", "subject", "x", "requester_id", (int64_t)999999),
+	           "not_found");
+	/* NUL inside a text field. */
+	pk = pc_req_begin(c, "ticket.create", 1);
+	pk_str(pk, "subject");
+	pk_strn(pk, "nul\0inside", 10);
+	NEED(m = REPLY(c, pc_req_send(c)));
+	EXPECT_ERR(m, "bad_request");
+	ALIVE(c);
+	return true;
+}
+
+static bool test_invalid_utf8(void)
+{
+	static const struct {
+		const char *bytes, *what;
+	} bad[] = {
+	    {"\xc3\x28", "invalid continuation"},  {"\xff\xfe", "0xff byte"},
+	    {"\xc0\xaf", "overlong '/'"},          {"\xed\xa0\x80", "surrogate U+D800"},
+	    {"abc\xe6\x89", "truncated sequence"},
+	};
+	struct pclient *c = AGENT("ana");
+	int64_t before, after;
+
+	NEED(c);
+	NEED((before = total_tickets(c)) >= 0);
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct raw r;
+		msgpack_packer *pk = raw_init(&r);
+		msgpack_pack_map(pk, 3);
+		pk_kstr(pk, "op", "ticket.create");
+		pk_kint(pk, "rid", 7000 + (int64_t)i);
+		pk_kstr(pk, "subject", bad[i].bytes);
+		RAW_BAD_FRAME(c, &r, bad[i].what);
+	}
+	/* In a key, too. */
+	struct raw r;
+	msgpack_packer *pk = raw_init(&r);
+	msgpack_pack_map(pk, 3);
+	pk_kstr(pk, "op", "ping");
+	pk_kint(pk, "rid", 7100);
+	pk_kint(pk, "\xff", 1);
+	RAW_BAD_FRAME(c, &r, "invalid UTF-8 key");
+	NEED((after = total_tickets(c)) >= 0);
+	CHECK(after == before, "a bad frame created a ticket");
+	return true;
+}
+
+static bool test_malformed_payloads(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct raw full, r;
+	msgpack_packer *pk;
+
+	NEED(c);
+	/* A valid request, then cut: the header matches the cut length. */
+	pk = raw_init(&full);
+	msgpack_pack_map(pk, 3);
+	pk_kstr(pk, "op", "ticket.create");
+	pk_kint(pk, "rid", 8001);
+	pk_kstr(pk, "subject", "truncated request that must not be created");
+	raw_init(&r);
+	raw_bytes(&r, full.sb.data, full.sb.size - 5);
+	RAW_BAD_FRAME(c, &r, "truncated payload");
+
+	/* The same request with a trailing byte. */
+	raw_init(&r);
+	raw_bytes(&r, full.sb.data, full.sb.size);
+	raw_bytes(&r, "\xc0", 1);
+	RAW_BAD_FRAME(c, &r, "trailing byte");
+
+	/* Two objects in one frame. */
+	raw_init(&r);
+	raw_bytes(&r, full.sb.data, full.sb.size);
+	raw_bytes(&r, full.sb.data, full.sb.size);
+	RAW_BAD_FRAME(c, &r, "two maps in one frame");
+	msgpack_sbuffer_destroy(&full.sb);
+
+	/* Not a map at top level. */
+	pk = raw_init(&r);
+	msgpack_pack_array(pk, 2);
+	pk_str(pk, "op");
+	pk_str(pk, "ping");
+	RAW_BAD_FRAME(c, &r, "array at top level");
+	pk = raw_init(&r);
+	pk_str(pk, "ping");
+	RAW_BAD_FRAME(c, &r, "string at top level");
+
+	/* The never-used type byte. */
+	raw_init(&r);
+	raw_bytes(&r, "\x81\xa2op\xc1", 5);
+	RAW_BAD_FRAME(c, &r, "0xc1 byte");
+	return true;
+}
+
+static bool test_frame_too_large(void)
+{
+	static const uint32_t lens[] = {FRAME_MAX + 1, 0, 0xffffffffu};
+
+	for (size_t i = 0; i < ARRAY_LEN(lens); i++) {
+		struct pclient *c = AGENT("ana");
+		unsigned char hdr[FRAME_HEADER];
+		struct pc_msg *m;
+
+		NEED(c);
+		frame_put_len(hdr, lens[i]);
+		CHECK(pc_send_raw(c, hdr, sizeof(hdr)) == 0, "send: %s", pc_error(c));
+		NEED(m = ANY_REPLY(c));
+		EXPECT_ERR(m, "frame_too_large");
+		CHECK(m->rid == 0, "frame_too_large reply has rid %u, not 0", m->rid);
+		CHECK(pc_wait_closed(c, 5000),
+		      "header claiming %u bytes: connection not closed (%s)", lens[i], pc_error(c));
+	}
+	/* The daemon is fine. */
+	NEED(AGENT("ana"));
+	return true;
+}
+
+static bool test_frame_max_boundary(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct raw r;
+	msgpack_packer *pk;
+	char *pad;
+	size_t overhead, padlen;
+	struct pc_msg *m;
+
+	NEED(c);
+	/* Measure the request around a str32 pad, then size the pad to fill FRAME_MAX exactly. */
+	pad = xcalloc(1, FRAME_MAX);
+	memset(pad, 'p', FRAME_MAX - 1);
+	pk = raw_init(&r);
+	msgpack_pack_map(pk, 3);
+	pk_kstr(pk, "op", "ping");
+	pk_kint(pk, "rid", 9001);
+	pk_str(pk, "pad");
+	pk_strn(pk, pad, 100000);
+	overhead = r.sb.size - 100000;
+	msgpack_sbuffer_destroy(&r.sb);
+	padlen = FRAME_MAX - overhead;
+
+	pk = raw_init(&r);
+	msgpack_pack_map(pk, 3);
+	pk_kstr(pk, "op", "ping");
+	pk_kint(pk, "rid", 9001);
+	pk_str(pk, "pad");
+	pk_strn(pk, pad, padlen);
+	free(pad);
+	CHECK(r.sb.size == FRAME_MAX, "built %zu bytes", r.sb.size);
+	RAW_SEND(c, &r);
+	NEED(m = REPLY(c, 9001));
+	EXPECT_OK(m, "ping in a frame of exactly 262144 bytes");
+	ALIVE(c);
+	return true;
+}
+
+static bool test_hostile_container_sizes(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *what;
+	} lies[] = {
+#define B(lit) lit, sizeof(lit) - 1
+	    {B("\xdd\x00\xff\xff\xff\x01\x02"), "array32 claiming 16M elements"},
+	    {B("\xdd\xff\xff\xff\xff\x01"), "array32 claiming 4G elements"},
+	    {B("\xdf\x00\xff\xff\xff\xa1k\x01"), "map32 claiming 16M pairs"},
+	    {B("\xdc\xff\xff\x01"), "array16 claiming 65535 elements"},
+	    {B("\xdb\xff\xff\xff\xff\x41"), "str32 claiming 4 GiB"},
+	    {B("\xc6\x7f\xff\xff\xff\x00"), "bin32 claiming 2 GiB"},
+#undef B
+	};
+	struct pclient *c = AGENT("ana");
+
+	NEED(c);
+	for (size_t i = 0; i < ARRAY_LEN(lies); i++) {
+		struct raw r;
+		msgpack_packer *pk = raw_init(&r);
+		msgpack_pack_map(pk, 3);
+		pk_kstr(pk, "op", "ping");
+		pk_kint(pk, "rid", 9100 + (int64_t)i);
+		pk_str(pk, "x");
+		raw_bytes(&r, lies[i].bytes, lies[i].len);
+		RAW_BAD_FRAME(c, &r, lies[i].what);
+	}
+	/* A lying top-level map header. */
+	struct raw r;
+	raw_init(&r);
+	static const char lying_top[] = "\xdf\x00\xff\xff\xff\xa2op\xa4ping";
+	raw_bytes(&r, lying_top, sizeof(lying_top) - 1);
+	RAW_BAD_FRAME(c, &r, "top-level map32 claiming 16M pairs");
+
+	/* deskd is alive and serves a brand-new connection. */
+	NEED(AGENT("ben"));
+	return true;
+}
+
+/* A ping whose extra field nests levels arrays: the frame is 1 + levels deep. */
+static void pack_nested(struct raw *r, int levels, int64_t rid)
+{
+	msgpack_packer *pk = raw_init(r);
+
+	msgpack_pack_map(pk, 3);
+	pk_kstr(pk, "op", "ping");
+	pk_kint(pk, "rid", rid);
+	pk_str(pk, "deep");
+	for (int i = 0; i < levels; i++)
+		msgpack_pack_array(pk, 1);
+	msgpack_pack_int(pk, 1);
+}
+
+static bool test_nesting_limit(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct raw r;
+
+	NEED(c);
+	pack_nested(&r, FRAME_MAX_DEPTH - 1, 9201); /* exactly 8 levels */
+	RAW_SEND(c, &r);
+	EXPECT_OK(REPLY(c, 9201), "8 levels of nesting");
+	pack_nested(&r, FRAME_MAX_DEPTH, 9202); /* 9 levels */
+	RAW_BAD_FRAME(c, &r, "9 levels");
+	pack_nested(&r, 40, 9203); /* past msgpack-c's own stack of 32 */
+	RAW_BAD_FRAME(c, &r, "41 levels");
+	pack_nested(&r, 5000, 9204);
+	RAW_BAD_FRAME(c, &r, "5001 levels");
+	return true;
+}
+
+static bool test_unknown_op(void)
+{
+	struct pclient *c = AGENT("ana");
+	msgpack_packer *pk;
+
+	NEED(c);
+	EXPECT_ERR(CALL(c, "ticket.explode", ""), "unknown_op");
+	EXPECT_ERR(CALL(c, "", ""), "unknown_op");
+	pc_req_begin(c, NULL, 0); /* no op at all */
+	EXPECT_ERR(REPLY(c, pc_req_send(c)), "unknown_op");
+	pk = pc_req_begin(c, NULL, 1);
+	pk_kint(pk, "op", 5); /* op not a string */
+	EXPECT_ERR(REPLY(c, pc_req_send(c)), "unknown_op");
+	ALIVE(c);
+	return true;
+}
+
+static bool test_unknown_fields_ignored(void)
+{
+	struct pclient *c = CONN();
+	msgpack_packer *pk;
+	struct tk t;
+	char s[128];
+
+	NEED(c);
+	EXPECT_OK(CALL(c, "hello", "isi", "proto", 1, "future_flag", "yes", "colour", 3),
+	          "hello with extra fields");
+	EXPECT_OK(CALL(c, "login", "sss", "login", "ana", "password", "demo", "otp", "123456"),
+	          "login with extra fields");
+	pk = pc_req_begin(c, "ping", 1);
+	pk_str(pk, "extension");
+	msgpack_pack_map(pk, 2);
+	pk_str(pk, "list");
+	msgpack_pack_array(pk, 3);
+	msgpack_pack_int(pk, 1);
+	msgpack_pack_nil(pk);
+	msgpack_pack_double(pk, 2.5);
+	pk_kbool(pk, "flag", true);
+	EXPECT_OK(REPLY(c, pc_req_send(c)), "ping with a nested extra field");
+	unique(s, sizeof(s), "itest extra fields");
+	CREATE(c, &t, "ssb", "subject", s, "mood", "grumpy", "urgent_please", 1);
+	EXPECT_OK(CALL(c, "ticket.get", "ll", "id", t.id, "with_attachments", (int64_t)1),
+	          "ticket.get with an extra field");
+	return true;
+}
+
+static bool test_sql_change_pushed(void)
+{
+	struct pclient *a, *b, *other;
+	char subject[256], sql[512], out[1024];
+	int64_t q_other;
+	struct pc_msg *push, *g;
+	struct tk t, p;
+	const msgpack_object *e;
+	int rc;
+
+	if (!need_db())
+		return false;
+	NEED(a = AGENT("ana"));
+	NEED(b = AGENT("ben"));
+	NEED(other = AGENT("carla"));
+	unique(subject, sizeof(subject), "itest before SQL");
+	CREATE(a, &t, "s", "subject", subject);
+	SUBSCRIBE(a, 0);
+	SUBSCRIBE(b, t.queue_id);
+	CHECK((q_other = queue_of_tier(other, 2, 0)) > 0 && q_other != t.queue_id,
+	      "no other queue");
+	SUBSCRIBE(other, q_other);
+
+	unique(subject, sizeof(subject), "Changed in SQL: ação 変更");
+	snprintf(sql, sizeof(sql), "UPDATE tickets SET subject = '%s' WHERE id = %" PRId64, subject,
+	         t.id);
+	rc = run_psql(sql, out, sizeof(out));
+	CHECK(rc == 0, "psql exited %d: %s", rc, out);
+
+	NEED(push = PUSH(a, "updated", t.id, t.version + 1));
+	TICKET(pc_at(push->map, "ticket"), &p);
+	CHECK(strcmp(p.subject, subject) == 0, "pushed subject '%s'", p.subject);
+	NEED(PUSH(b, "updated", t.id, t.version + 1));
+	/* A subscriber of another queue does not hear of it. */
+	struct pc_msg *stray =
+	    keep(pc_wait_push(other, want_push, &(struct want){NULL, t.id, 0}, 500));
+	CHECK(stray == NULL, "a subscriber of queue %" PRId64 " got a push for queue %" PRId64,
+	      q_other, t.queue_id);
+
+	NEED(g = GET(a, t.id, &p));
+	CHECK(p.version == t.version + 1, "SQL change did not bump the version");
+	CHECK((e = find_event(g, "sql_update", NULL)) != NULL, "no 'sql_update' event");
+	CHECK(pc_is_nil(e, "actor"), "sql_update event has an actor");
+	return true;
+}
+
+static bool test_queue_move_push(void)
+{
+	struct pclient *a, *watcher;
+	int64_t q2;
+	struct pc_msg *push;
+	struct tk t;
+	char s[128];
+
+	NEED(a = AGENT("sam"));
+	NEED(watcher = AGENT("ben"));
+	unique(s, sizeof(s), "itest move");
+	CREATE(a, &t, "s", "subject", s);
+	CHECK((q2 = queue_of_tier(a, 2, 0)) > 0 && q2 != t.queue_id, "no tier-2 queue");
+	SUBSCRIBE(watcher, t.queue_id);
+	EXPECT_OK(CALL(a, "ticket.update", "lll", "id", t.id, "version", t.version, "queue_id", q2),
+	          "move to tier 2");
+	NEED(push = PUSH(watcher, "updated", t.id, t.version + 1));
+	CHECK(pc_int_or(push->map, "ticket.queue_id", 0) == q2 &&
+	          pc_int_or(push->map, "ticket.tier", 0) == 2,
+	      "the old queue's subscriber did not see the ticket leave for queue %" PRId64, q2);
+	return true;
+}
+
+static bool test_events_append_only(void)
+{
+	char out[2048], before[64], after[64];
+	int rc;
+
+	if (!need_db())
+		return false;
+	CHECK(run_psql("SELECT count(*) FROM ticket_events", before, sizeof(before)) == 0,
+	      "psql count: %s", before);
+	CHECK(atoi(before) > 0, "no events at all: '%s'", before);
+	rc = run_psql("DELETE FROM ticket_events", out, sizeof(out));
+	CHECK(rc != 0, "DELETE FROM ticket_events succeeded: %s", out);
+	CHECK(strstr(out, "append-only") != NULL, "DELETE failed for another reason: %s", out);
+	rc = run_psql("UPDATE ticket_events SET note = 'rewritten'", out, sizeof(out));
+	CHECK(rc != 0, "UPDATE ticket_events succeeded: %s", out);
+	rc = run_psql("TRUNCATE ticket_events CASCADE", out, sizeof(out));
+	CHECK(rc != 0, "TRUNCATE ticket_events succeeded: %s", out);
+	CHECK(run_psql("SELECT count(*) FROM ticket_events", after, sizeof(after)) == 0,
+	      "psql count: %s", after);
+	CHECK(atoi(after) >= atoi(before), "events went from %s to %s", before, after);
+	return true;
+}
+
+static bool test_pipelined_requests(void)
+{
+	enum { N = 64 };
+	struct pclient *c = AGENT("ana");
+	bool seen[N] = {false};
+	uint32_t first = 0;
+	int busy = 0;
+
+	NEED(c);
+	/* Send them all before reading anything: each gets exactly one reply, ok or busy. */
+	for (int i = 0; i < N; i++) {
+		uint32_t rid = pc_send(c, "ticket.list", "i", "limit", 1);
+		CHECK(rid != 0, "send: %s", pc_error(c));
+		if (i == 0)
+			first = rid;
+	}
+	for (int i = 0; i < N; i++) {
+		struct pc_msg *m = ANY_REPLY(c);
+		NEED(m);
+		CHECK(m->rid >= first && m->rid < first + N, "reply with unexpected rid %u",
+		      m->rid);
+		CHECK(!seen[m->rid - first], "two replies to rid %u", m->rid);
+		seen[m->rid - first] = true;
+		if (!pc_ok(m)) {
+			EXPECT_ERR(m, "busy");
+			busy++;
+		}
+	}
+	CHECK(busy <= N - PROTO_MAX_INFLIGHT, "%d busy replies: fewer than %d ran", busy,
+	      PROTO_MAX_INFLIGHT);
+	ALIVE(c);
+	return true;
+}
+
+static bool test_fragmented_and_coalesced_frames(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct pc_msg *m;
+	struct raw r;
+	msgpack_packer *pk;
+	unsigned char hdr[FRAME_HEADER];
+	char both[256];
+	size_t n;
+
+	NEED(c);
+	/* One request dribbled out a byte at a time, header included. */
+	pk = raw_init(&r);
+	msgpack_pack_map(pk, 2);
+	pk_kstr(pk, "op", "ping");
+	pk_kint(pk, "rid", 9301);
+	frame_put_len(hdr, (uint32_t)r.sb.size);
+	for (size_t i = 0; i < sizeof(hdr) + r.sb.size; i++) {
+		const char *p =
+		    i < sizeof(hdr) ? (const char *)hdr + i : r.sb.data + i - sizeof(hdr);
+		CHECK(pc_send_raw(c, p, 1) == 0, "send: %s", pc_error(c));
+		usleep(2000);
+	}
+	msgpack_sbuffer_destroy(&r.sb);
+	NEED(m = REPLY(c, 9301));
+	EXPECT_OK(m, "ping sent one byte at a time");
+
+	/* Two requests in one write. */
+	n = 0;
+	for (int i = 0; i < 2; i++) {
+		pk = raw_init(&r);
+		msgpack_pack_map(pk, 2);
+		pk_kstr(pk, "op", "ping");
+		pk_kint(pk, "rid", 9302 + i);
+		frame_put_len((unsigned char *)both + n, (uint32_t)r.sb.size);
+		memcpy(both + n + FRAME_HEADER, r.sb.data, r.sb.size);
+		n += FRAME_HEADER + r.sb.size;
+		msgpack_sbuffer_destroy(&r.sb);
+	}
+	CHECK(pc_send_raw(c, both, n) == 0, "send: %s", pc_error(c));
+	EXPECT_OK(REPLY(c, 9302), "first of two coalesced frames");
+	EXPECT_OK(REPLY(c, 9303), "second of two coalesced frames");
+	return true;
+}
+
+static bool test_subscribe_twice_unsubscribe(void)
+{
+	struct pclient *a = AGENT("ana"), *b = AGENT("ben");
+	struct want w = {NULL, 0, 0};
+	struct pc_msg *extra;
+	struct tk t;
+	char s[128];
+
+	NEED(a && b);
+	SUBSCRIBE(b, 0);
+	SUBSCRIBE(b, 0);
+	unique(s, sizeof(s), "itest subscribe twice");
+	CREATE(a, &t, "s", "subject", s);
+	NEED(PUSH(b, "created", t.id, 0));
+	w.id = t.id;
+	extra = keep(pc_wait_push(b, want_push, &w, 500));
+	CHECK(extra == NULL, "subscribing twice doubled the pushes");
+
+	EXPECT_OK(CALL(b, "unsubscribe", "i", "queue_id", 0), "unsubscribe");
+	EXPECT_OK(CALL(a, "ticket.update", "lls", "id", t.id, "version", t.version, "subject",
+	               "itest after unsubscribe"),
+	          "update");
+	extra = keep(pc_wait_push(b, want_push, &w, 1000));
+	CHECK(extra == NULL, "a push arrived after unsubscribe");
+	return true;
+}
+
+static bool test_push_across_daemons(void)
+{
+	const char *port2 = getenv("DESK_PORT2");
+	int64_t p2;
+	struct pclient *a, *b;
+	char err[256], s[128];
+	struct pc_msg *push;
+	struct tk t, p;
+
+	if (port2 == NULL || parse_i64(port2, &p2) < 0) {
+		T.skip = true;
+		snprintf(T.why, sizeof(T.why), "DESK_PORT2 (a second deskd) not set");
+		return false;
+	}
+	/* b talks to the second deskd; a change made through the first must reach it. */
+	NEED(a = AGENT("ana"));
+	b = pc_open(g_host, (int)p2, err, sizeof(err));
+	CHECK(b != NULL, "second deskd: %s", err);
+	T.clients[T.nclients++] = b;
+	EXPECT_OK(CALL(b, "hello", "i", "proto", 1), "hello on the second deskd");
+	EXPECT_OK(CALL(b, "login", "ss", "login", "ben", "password", "demo"),
+	          "login on the second deskd");
+	SUBSCRIBE(b, 0);
+	SUBSCRIBE(a, 0);
+	unique(s, sizeof(s), "itest across daemons");
+	CREATE(a, &t, "s", "subject", s);
+	NEED(push = PUSH(b, "created", t.id, 0));
+	TICKET(pc_at(push->map, "ticket"), &p);
+	CHECK(strcmp(p.subject, s) == 0, "pushed subject differs");
+	EXPECT_OK(CALL(b, "ticket.update", "lls", "id", t.id, "version", t.version, "subject",
+	               "itest updated through the second deskd"),
+	          "update through the second deskd");
+	NEED(PUSH(a, "updated", t.id, t.version + 1));
+	return true;
+}
+
+static bool test_rid_handling(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct raw r;
+	msgpack_packer *pk;
+	struct pc_msg *m;
+
+	NEED(c);
+	/* The largest rid is echoed whole. */
+	pk = raw_init(&r);
+	msgpack_pack_map(pk, 2);
+	pk_kstr(pk, "op", "ping");
+	pk_str(pk, "rid");
+	msgpack_pack_uint32(pk, UINT32_MAX);
+	RAW_SEND(c, &r);
+	NEED(m = ANY_REPLY(c));
+	EXPECT_OK(m, "ping with rid 2^32-1");
+	CHECK(pc_int_or(m->map, "rid", 0) == UINT32_MAX, "rid 2^32-1 came back as %" PRId64,
+	      pc_int_or(m->map, "rid", 0));
+
+	/* Missing, zero, too large, negative or not an integer: bad_request, answered as rid 0. */
+	for (int i = 0; i < 5; i++) {
+		pk = raw_init(&r);
+		msgpack_pack_map(pk, i == 0 ? 1 : 2);
+		pk_kstr(pk, "op", "ping");
+		if (i == 1)
+			pk_kint(pk, "rid", 0);
+		else if (i == 2)
+			pk_kint(pk, "rid", (int64_t)UINT32_MAX + 1);
+		else if (i == 3)
+			pk_kint(pk, "rid", -1);
+		else if (i == 4)
+			pk_kstr(pk, "rid", "7");
+		RAW_SEND(c, &r);
+		NEED(m = ANY_REPLY(c));
+		EXPECT_ERR(m, "bad_request");
+		CHECK(pc_int_or(m->map, "rid", -1) == 0, "case %d: reply rid is not 0", i);
+	}
+	ALIVE(c);
+	return true;
+}
+
+static bool test_update_unassign_nil(void)
+{
+	struct pclient *c = AGENT("sam");
+	int64_t carla;
+	struct pc_msg *m, *g;
+	const msgpack_object *e;
+	struct tk t, u;
+	char s[128];
+
+	NEED(c);
+	CHECK((carla = agent_id(c, "carla")) > 0, "agent.list has no carla");
+	unique(s, sizeof(s), "itest unassign");
+	CREATE(c, &t, "s", "subject", s);
+	m = CALL(c, "ticket.update", "lll", "id", t.id, "version", t.version, "assignee_id", carla);
+	EXPECT_OK(m, "assign");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.assignee_id == carla && pc_streq(m->map, "ticket.assignee", "carla"),
+	      "not assigned to carla");
+	m = CALL(c, "ticket.update", "lln", "id", t.id, "version", u.version, "assignee_id");
+	EXPECT_OK(m, "unassign with nil");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.assignee_id == 0 && u.version == t.version + 2, "nil did not unassign");
+	NEED(g = GET(c, t.id, &u));
+	CHECK((e = find_event(g, "field", "assignee_id")) != NULL, "no assignee_id event");
+	return true;
+}
+
+/* ================================================================ runner */
+
+static const struct {
+	const char *name;
+	bool (*fn)(void);
+} tests[] = {
+    {"hello", test_hello},
+    {"hello_unsupported_proto", test_hello_unsupported_proto},
+    {"hello_required", test_hello_required},
+    {"not_authenticated", test_not_authenticated},
+    {"auth_failed_password", test_auth_failed_password},
+    {"auth_failed_unknown_login", test_auth_failed_unknown_login},
+    {"login", test_login},
+    {"relogin_replaces_identity", test_relogin_replaces_identity},
+    {"ping", test_ping},
+    {"queue_list", test_queue_list},
+    {"create_push_utf8", test_create_push},
+    {"ticket_get", test_ticket_get},
+    {"update", test_update},
+    {"update_stale_version", test_update_stale_version},
+    {"update_not_found", test_update_not_found},
+    {"update_bad_requests", test_update_bad_requests},
+    {"update_unassign_nil", test_update_unassign_nil},
+    {"client_key_idempotent", test_client_key_idempotent},
+    {"ticket_list", test_ticket_list},
+    {"wrong_types", test_wrong_types},
+    {"field_limits", test_field_limits},
+    {"invalid_utf8", test_invalid_utf8},
+    {"malformed_payloads", test_malformed_payloads},
+    {"frame_too_large", test_frame_too_large},
+    {"frame_max_boundary", test_frame_max_boundary},
+    {"hostile_container_sizes", test_hostile_container_sizes},
+    {"nesting_limit", test_nesting_limit},
+    {"unknown_op", test_unknown_op},
+    {"rid_handling", test_rid_handling},
+    {"unknown_fields_ignored", test_unknown_fields_ignored},
+    {"sql_change_pushed", test_sql_change_pushed},
+    {"queue_move_push", test_queue_move_push},
+    {"events_append_only", test_events_append_only},
+    {"pipelined_requests", test_pipelined_requests},
+    {"fragmented_and_coalesced_frames", test_fragmented_and_coalesced_frames},
+    {"subscribe_twice_unsubscribe", test_subscribe_twice_unsubscribe},
+    {"push_across_daemons", test_push_across_daemons},
+};
+
+static bool selected(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (strstr(name, argv[i]) != NULL)
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	const char *host = getenv("DESK_HOST"), *port = getenv("DESK_PORT");
+	int run = 0, failed = 0, skipped = 0;
+	int64_t p;
+
+	if (host != NULL && *host != '\0')
+		g_host = host;
+	if (port != NULL && *port != '\0') {
+		if (parse_i64(port, &p) < 0 || p < 1 || p > 65535) {
+			fprintf(stderr, "desk_itest: bad DESK_PORT '%s'\n", port);
+			return 2;
+		}
+		g_port = (int)p;
+	}
+	printf("# deskd at %s:%d\n", g_host, g_port);
+	for (size_t i = 0; i < ARRAY_LEN(tests); i++) {
+		if (!selected(tests[i].name, argc, argv))
+			continue;
+		int64_t t0 = mono_ms();
+		bool ok = tests[i].fn();
+		run++;
+		if (T.skip) {
+			printf("ok - %s # SKIP %s\n", tests[i].name, T.why);
+			skipped++;
+		} else if (ok)
+			printf("ok - %s (%" PRId64 " ms)\n", tests[i].name, mono_ms() - t0);
+		else {
+			printf("not ok - %s: %s\n", tests[i].name, T.why[0] ? T.why : "failed");
+			failed++;
+		}
+		fflush(stdout);
+		test_cleanup();
+	}
+	printf("# %d tests, %d passed, %d skipped, %d failed\n", run, run - failed - skipped,
+	       skipped, failed);
+	return failed == 0 ? 0 : 1;
+}
