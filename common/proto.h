@@ -24,6 +24,7 @@
 #define LIMIT_PASSWORD    200
 #define LIMIT_CLIENT_KEY  64
 #define LIMIT_NAME        200
+#define LIMIT_NOTE        4000
 
 /* Stable error codes; docs/protocol.md lists each with its meaning. */
 enum proto_error {

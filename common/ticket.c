@@ -35,3 +35,48 @@ int priority_default(int impact, int urgency)
 		return 4;
 	return matrix[impact - 1][urgency - 1];
 }
+
+bool ticket_transition_allowed(int from, int to)
+{
+	/* Rows: from; columns: to (new open pending on_hold resolved closed cancelled). */
+	static const bool allowed[TS_COUNT][TS_COUNT] = {
+	    [TS_NEW] = {0, 1, 1, 1, 1, 0, 1},
+	    [TS_OPEN] = {0, 0, 1, 1, 1, 0, 1},
+	    [TS_PENDING] = {0, 1, 0, 1, 1, 0, 1},
+	    [TS_ON_HOLD] = {0, 1, 1, 0, 1, 0, 1},
+	    [TS_RESOLVED] = {0, 1, 0, 0, 0, 1, 0},
+	    [TS_CLOSED] = {0},
+	    [TS_CANCELLED] = {0},
+	};
+
+	if (from < 0 || from >= TS_COUNT || to < 0 || to >= TS_COUNT)
+		return false;
+	return allowed[from][to];
+}
+
+const char *const perm_names[] = {"read tickets",
+                                  "create tickets",
+                                  "change tickets",
+                                  "take tickets",
+                                  "escalate tickets",
+                                  "assign tickets to others",
+                                  NULL};
+
+bool role_may(int role, enum perm p)
+{
+	/* Administrators configure the desk; they do not work tickets. L2 specialists take
+	 * tickets from their group rather than dispatching them to others. */
+	static const bool matrix[ROLE_COUNT][PERM_COUNT] = {
+	    /*                  read create update take escalate assign */
+	    [ROLE_L1] = {1, 1, 1, 1, 1, 1},
+	    [ROLE_L2] = {1, 1, 1, 1, 1, 0},
+	    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1},
+	    [ROLE_ADMIN] = {1, 0, 0, 0, 0, 0},
+	};
+
+	if (p == PERM_NONE)
+		return true;
+	if (role < 0 || role >= ROLE_COUNT || p < 0 || p >= PERM_COUNT)
+		return false;
+	return matrix[role][p];
+}

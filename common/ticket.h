@@ -3,6 +3,8 @@
 #ifndef DESK_TICKET_H
 #define DESK_TICKET_H
 
+#include <stdbool.h>
+
 enum ticket_type { TT_INCIDENT, TT_SERVICE_REQUEST, TT_INFORMATION_REQUEST, TT_PROBLEM, TT_COUNT };
 enum ticket_status {
 	TS_NEW,
@@ -33,5 +35,22 @@ int name_index(const char *const *names, const char *name);
 /* Default ITIL priority matrix (impact 1..3 x urgency 1..3 -> P1..P4). The database holds the
  * configurable copy; the console uses this one to preview a new ticket's priority. */
 int priority_default(int impact, int urgency);
+
+/* The status transition table (sql/002_lifecycle.sql holds the same rows, enforced there). */
+bool ticket_transition_allowed(int from, int to);
+
+/* What a role may do. The server enforces it; the console only offers what is allowed. */
+enum perm {
+	PERM_NONE = -1,
+	PERM_TICKET_READ,
+	PERM_TICKET_CREATE,
+	PERM_TICKET_UPDATE, /* edit fields, change status, resolve, reopen */
+	PERM_TICKET_TAKE,
+	PERM_TICKET_ESCALATE, /* functional escalation and hand-back */
+	PERM_TICKET_ASSIGN,   /* assign a ticket to another agent */
+	PERM_COUNT
+};
+extern const char *const perm_names[];
+bool role_may(int role, enum perm p);
 
 #endif

@@ -17,11 +17,31 @@ static const struct {
 	const char *name;
 	bool is_int;
 } ticket_cols[] = {
-    {"id", true},          {"key", false},       {"subject", false},     {"description", false},
-    {"type", false},       {"status", false},    {"impact", true},       {"urgency", true},
-    {"priority", true},    {"tier", true},       {"queue_id", true},     {"queue", false},
-    {"assignee_id", true}, {"assignee", false},  {"requester_id", true}, {"requester", false},
-    {"channel", false},    {"created_ms", true}, {"updated_ms", true},   {"version", true},
+    {"id", true},
+    {"key", false},
+    {"subject", false},
+    {"description", false},
+    {"type", false},
+    {"status", false},
+    {"impact", true},
+    {"urgency", true},
+    {"priority", true},
+    {"tier", true},
+    {"queue_id", true},
+    {"queue", false},
+    {"assignee_id", true},
+    {"assignee", false},
+    {"requester_id", true},
+    {"requester", false},
+    {"channel", false},
+    {"created_ms", true},
+    {"updated_ms", true},
+    {"version", true},
+    {"owner_id", true},
+    {"owner", false},
+    {"resolution_code", false},
+    {"resolution_note", false},
+    {"resolved_ms", true},
 };
 
 void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
@@ -134,18 +154,48 @@ static const char SQL_EVENTS[] =
     " FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_id"
     " WHERE e.ticket_id = $1 ORDER BY e.id";
 
+static const char SQL_ESCALATIONS[] =
+    "SELECT (extract(epoch FROM e.at) * 1000)::bigint, e.kind, a.login, fq.name, tq.name,"
+    " e.reason, e.tried"
+    " FROM ticket_escalations e LEFT JOIN agents a ON a.id = e.actor_id"
+    " JOIN queues fq ON fq.id = e.from_queue_id JOIN queues tq ON tq.id = e.to_queue_id"
+    " WHERE e.ticket_id = $1 ORDER BY e.id";
+
 struct get_req {
 	struct req *r;
-	PGresult *ticket; /* kept until the events arrive */
+	PGresult *ticket; /* kept until the last step arrives */
+	PGresult *events;
 };
 
-static void get_events_done(PGresult *res, void *arg)
+static PGresult *copy_result(const PGresult *res)
+{
+	PGresult *c = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+
+	if (c == NULL) {
+		log_error("out of memory copying a result");
+		abort();
+	}
+	return c;
+}
+
+static void get_req_free(struct get_req *g)
+{
+	PQclear(g->ticket);
+	PQclear(g->events);
+	req_free(g->r);
+	free(g);
+}
+
+static void get_escalations_done(PGresult *res, void *arg)
 {
 	struct get_req *g = arg;
 	struct req *r = g->r;
+	const PGresult *ev = g->events;
 	struct frame_out f;
 	static const char *const ev_keys[] = {"id",    "at_ms", "actor", "kind",
 	                                      "field", "old",   "new",   "note"};
+	static const char *const esc_keys[] = {"at_ms",    "kind",   "actor", "from_queue",
+	                                       "to_queue", "reason", "tried"};
 
 	if (!req_live(r))
 		goto out;
@@ -153,24 +203,47 @@ static void get_events_done(PGresult *res, void *arg)
 		reply_db_error(r->s, r->rid, res);
 		goto out;
 	}
-	reply_begin(&f, r->rid, 2);
+	reply_begin(&f, r->rid, 3);
 	pk_str(&f.pk, "ticket");
 	pack_ticket(&f.pk, g->ticket, 0, 0);
 	pk_str(&f.pk, "events");
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(ev));
+	for (int i = 0; i < PQntuples(ev); i++) {
+		msgpack_pack_map(&f.pk, ARRAY_LEN(ev_keys));
+		pk_kint(&f.pk, ev_keys[0], db_get_int(ev, i, 0));
+		pk_kint(&f.pk, ev_keys[1], db_get_int(ev, i, 1));
+		for (int c = 2; c < (int)ARRAY_LEN(ev_keys); c++)
+			pk_kstr(&f.pk, ev_keys[c], db_get(ev, i, c));
+	}
+	pk_str(&f.pk, "escalations");
 	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
 	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, ARRAY_LEN(ev_keys));
-		pk_kint(&f.pk, ev_keys[0], db_get_int(res, i, 0));
-		pk_kint(&f.pk, ev_keys[1], db_get_int(res, i, 1));
-		for (int c = 2; c < (int)ARRAY_LEN(ev_keys); c++)
-			pk_kstr(&f.pk, ev_keys[c], db_get(res, i, c));
+		msgpack_pack_map(&f.pk, ARRAY_LEN(esc_keys));
+		pk_kint(&f.pk, esc_keys[0], db_get_int(res, i, 0));
+		for (int c = 1; c < (int)ARRAY_LEN(esc_keys); c++)
+			pk_kstr(&f.pk, esc_keys[c], db_get(res, i, c));
 	}
 	session_send(r->s, &f);
 	frame_out_destroy(&f);
 out:
-	PQclear(g->ticket);
-	req_free(r);
-	free(g);
+	get_req_free(g);
+}
+
+static void get_events_done(PGresult *res, void *arg)
+{
+	struct get_req *g = arg;
+	struct req *r = g->r;
+
+	if (!req_live(r) || !db_ok(res)) {
+		if (req_live(r))
+			reply_db_error(r->s, r->rid, res);
+		get_req_free(g);
+		return;
+	}
+	g->events = copy_result(res);
+	struct db_query *q = db_query_new(SQL_ESCALATIONS);
+	db_param_str(q, PQgetvalue(g->ticket, 0, 0));
+	db_submit(r->s->srv->db, q, get_escalations_done, g);
 }
 
 static void get_ticket_done(PGresult *res, void *arg)
@@ -188,11 +261,7 @@ static void get_ticket_done(PGresult *res, void *arg)
 	/* The pool clears res after this callback: keep a copy for the second step. */
 	struct get_req *g = xcalloc(1, sizeof(*g));
 	g->r = r;
-	g->ticket = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
-	if (g->ticket == NULL) {
-		log_error("out of memory copying a result");
-		abort();
-	}
+	g->ticket = copy_result(res);
 	struct db_query *q = db_query_new(SQL_EVENTS);
 	db_param_str(q, PQgetvalue(res, 0, 0));
 	db_submit(r->s->srv->db, q, get_events_done, g);
@@ -351,8 +420,10 @@ static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_obje
 	const char *str;
 	size_t len;
 	int idx, nfields = 0;
-	static const char *const text_fields[] = {"subject", "description"};
-	static const size_t text_limits[][2] = {{1, LIMIT_SUBJECT}, {0, LIMIT_DESCRIPTION}};
+	static const char *const text_fields[] = {"subject", "description", "resolution_code",
+	                                          "resolution_note"};
+	static const size_t text_limits[][2] = {
+	    {1, LIMIT_SUBJECT}, {0, LIMIT_DESCRIPTION}, {1, 32}, {1, LIMIT_NOTE}};
 	static const struct {
 		const char *name;
 		const char *const *names;
@@ -405,6 +476,14 @@ static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_obje
 		}
 		if (kind == 0)
 			continue;
+		/* Giving a ticket to someone else is dispatching, which not every role may do. */
+		if (kind == 1 && strcmp(int_fields[i].name, "assignee_id") == 0 &&
+		    v != s->agent_id && !role_may(s->role, PERM_TICKET_ASSIGN)) {
+			reply_error(s, rid, E_FORBIDDEN, "role %s may not %s",
+			            agent_role_names[s->role], perm_names[PERM_TICKET_ASSIGN]);
+			free(json.p);
+			return;
+		}
 		char num[32];
 		snprintf(num, sizeof(num), "%lld", (long long)v);
 		sb_json_key(&json, int_fields[i].name);
@@ -426,6 +505,62 @@ static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_obje
 	db_param_int(q, version);
 	db_param(q, json.p, json.len);
 	free(json.p);
+	struct req *r = req_new(s, rid);
+	r->id = id;
+	db_submit(s->srv->db, q, update_done, r);
+}
+
+/* ---------------------------------------------------------------- take, escalate */
+
+static const char SQL_TAKE[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_take($1::int, $2::bigint, $3::int)";
+static const char SQL_ESCALATE[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_escalate($1::int, $2::bigint, $3::int,"
+    " $4::int, $5, $6)";
+
+static void op_ticket_take(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	if (a.bad) {
+		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
+		return;
+	}
+	struct db_query *q = db_query_new(SQL_TAKE);
+	db_param_int(q, s->agent_id);
+	db_param_int(q, id);
+	db_param_int(q, version);
+	struct req *r = req_new(s, rid);
+	r->id = id;
+	db_submit(s->srv->db, q, update_done, r);
+}
+
+static void op_ticket_escalate(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0, queue_id = 0;
+	const char *reason, *tried;
+	size_t reason_len, tried_len;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	args_int(&a, "queue_id", true, 1, INT32_MAX, &queue_id);
+	args_str(&a, "reason", true, 1, LIMIT_NOTE, &reason, &reason_len);
+	args_str(&a, "tried", false, 0, LIMIT_NOTE, &tried, &tried_len);
+	if (a.bad) {
+		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
+		return;
+	}
+	struct db_query *q = db_query_new(SQL_ESCALATE);
+	db_param_int(q, s->agent_id);
+	db_param_int(q, id);
+	db_param_int(q, version);
+	db_param_int(q, queue_id);
+	db_param(q, reason, reason_len);
+	db_param(q, tried, tried_len);
 	struct req *r = req_new(s, rid);
 	r->id = id;
 	db_submit(s->srv->db, q, update_done, r);
@@ -552,7 +687,8 @@ static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object
 	    where.p,
 	    "id, key, subject, NULL::text AS description, type, status, impact, urgency, "
 	    "priority, tier, queue_id, queue, assignee_id, assignee, requester_id, requester, "
-	    "channel, created_ms, updated_ms, version",
+	    "channel, created_ms, updated_ms, version, owner_id, owner, resolution_code, "
+	    "NULL::text AS resolution_note, resolved_ms",
 	    where.p, sort_sql[sort], desc ? "DESC" : "ASC", desc ? "DESC" : "ASC", nparam + 1,
 	    nparam + 2);
 	free(where.p);
@@ -561,9 +697,11 @@ static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object
 }
 
 const struct op_def ticket_ops[] = {
-    {"ticket.create", NEED_LOGIN, op_ticket_create},
-    {"ticket.get", NEED_LOGIN, op_ticket_get},
-    {"ticket.update", NEED_LOGIN, op_ticket_update},
-    {"ticket.list", NEED_LOGIN, op_ticket_list},
-    {NULL, 0, NULL},
+    {"ticket.create", NEED_LOGIN, PERM_TICKET_CREATE, op_ticket_create},
+    {"ticket.get", NEED_LOGIN, PERM_TICKET_READ, op_ticket_get},
+    {"ticket.update", NEED_LOGIN, PERM_TICKET_UPDATE, op_ticket_update},
+    {"ticket.list", NEED_LOGIN, PERM_TICKET_READ, op_ticket_list},
+    {"ticket.take", NEED_LOGIN, PERM_TICKET_TAKE, op_ticket_take},
+    {"ticket.escalate", NEED_LOGIN, PERM_TICKET_ESCALATE, op_ticket_escalate},
+    {NULL, 0, PERM_NONE, NULL},
 };

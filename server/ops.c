@@ -38,6 +38,9 @@ void ops_dispatch(struct session *s, const msgpack_object *msg)
 				reply_error(s, rid, E_HELLO_REQUIRED, "send hello first");
 			} else if (d->need >= NEED_LOGIN && s->agent_id == 0) {
 				reply_error(s, rid, E_NOT_AUTHENTICATED, "log in first");
+			} else if (d->need >= NEED_LOGIN && !role_may(s->role, d->perm)) {
+				reply_error(s, rid, E_FORBIDDEN, "role %s may not %s",
+				            agent_role_names[s->role], perm_names[d->perm]);
 			} else if (s->inflight >= PROTO_MAX_INFLIGHT) {
 				reply_error(s, rid, E_BUSY, "more than %d requests in flight",
 				            PROTO_MAX_INFLIGHT);
@@ -262,6 +265,39 @@ static void op_agent_list(struct session *s, uint32_t rid, const msgpack_object 
 	db_submit(s->srv->db, db_query_new(SQL_AGENT_LIST), agent_list_done, req_new(s, rid));
 }
 
+static const char SQL_RESOLUTION_LIST[] = "SELECT code, label FROM resolution_codes ORDER BY code";
+
+static void resolution_list_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+
+	if (!req_live(r))
+		goto out;
+	if (!db_ok(res)) {
+		reply_db_error(r->s, r->rid, res);
+		goto out;
+	}
+	reply_begin(&f, r->rid, 1);
+	pk_str(&f.pk, "codes");
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
+	for (int i = 0; i < PQntuples(res); i++) {
+		msgpack_pack_map(&f.pk, 2);
+		pk_kstr(&f.pk, "code", db_get(res, i, 0));
+		pk_kstr(&f.pk, "label", db_get(res, i, 1));
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	req_free(r);
+}
+
+static void op_resolution_list(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	db_submit(s->srv->db, db_query_new(SQL_RESOLUTION_LIST), resolution_list_done,
+	          req_new(s, rid));
+}
+
 /* ---------------------------------------------------------------- subscriptions */
 
 static void op_subscribe(struct session *s, uint32_t rid, const msgpack_object *m)
@@ -293,12 +329,13 @@ static void op_unsubscribe(struct session *s, uint32_t rid, const msgpack_object
 }
 
 const struct op_def session_ops[] = {
-    {"hello", NEED_NOTHING, op_hello},
-    {"ping", NEED_HELLO, op_ping},
-    {"login", NEED_HELLO, op_login},
-    {"queue.list", NEED_LOGIN, op_queue_list},
-    {"agent.list", NEED_LOGIN, op_agent_list},
-    {"subscribe", NEED_LOGIN, op_subscribe},
-    {"unsubscribe", NEED_LOGIN, op_unsubscribe},
-    {NULL, 0, NULL},
+    {"hello", NEED_NOTHING, PERM_NONE, op_hello},
+    {"ping", NEED_HELLO, PERM_NONE, op_ping},
+    {"login", NEED_HELLO, PERM_NONE, op_login},
+    {"queue.list", NEED_LOGIN, PERM_NONE, op_queue_list},
+    {"agent.list", NEED_LOGIN, PERM_NONE, op_agent_list},
+    {"resolution.list", NEED_LOGIN, PERM_NONE, op_resolution_list},
+    {"subscribe", NEED_LOGIN, PERM_TICKET_READ, op_subscribe},
+    {"unsubscribe", NEED_LOGIN, PERM_NONE, op_unsubscribe},
+    {NULL, 0, PERM_NONE, NULL},
 };

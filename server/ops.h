@@ -15,6 +15,7 @@ typedef void op_fn(struct session *s, uint32_t rid, const msgpack_object *req);
 struct op_def {
 	const char *name;
 	enum op_need need;
+	int perm; /* enum perm the agent's role needs, or PERM_NONE */
 	op_fn *fn;
 };
 
@@ -34,6 +35,7 @@ void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0);
 #define TICKET_COLUMNS                                                                             \
 	"id, key, subject, description, type, status, impact, urgency, priority, tier, "           \
 	"queue_id, queue, assignee_id, assignee, requester_id, requester, channel, "               \
-	"created_ms, updated_ms, version"
+	"created_ms, updated_ms, version, owner_id, owner, resolution_code, resolution_note, "     \
+	"resolved_ms"
 
 #endif
