@@ -67,9 +67,23 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(srv->base, NULL);
 }
 
+static void auto_close_done(PGresult *res, void *arg)
+{
+	if (res != NULL && !db_ok(res))
+		log_error("auto-close failed: %s", PQresultErrorMessage(res));
+	else if (res != NULL && db_get_int(res, 0, 0) > 0)
+		log_info("auto-closed %lld resolved tickets", (long long)db_get_int(res, 0, 0));
+}
+
+/* Every 5 s: drop stalled logins. Every minute: close resolved tickets whose time has come. */
 static void maint_cb(evutil_socket_t fd, short what, void *arg)
 {
-	sessions_maintain(arg);
+	static unsigned ticks;
+	struct server *srv = arg;
+
+	sessions_maintain(srv);
+	if (ticks++ % 12 == 0)
+		db_submit(srv->db, db_query_new("SELECT desk_auto_close()"), auto_close_done, NULL);
 }
 
 static void libevent_log_cb(int severity, const char *msg)
