@@ -95,13 +95,18 @@ void pk_kint(msgpack_packer *pk, const char *key, int64_t val)
 	msgpack_pack_int64(pk, val);
 }
 
-void pk_kbool(msgpack_packer *pk, const char *key, bool val)
+void pk_bool(msgpack_packer *pk, bool val)
 {
-	pk_str(pk, key);
 	if (val)
 		msgpack_pack_true(pk);
 	else
 		msgpack_pack_false(pk);
+}
+
+void pk_kbool(msgpack_packer *pk, const char *key, bool val)
+{
+	pk_str(pk, key);
+	pk_bool(pk, val);
 }
 
 void pk_knil(msgpack_packer *pk, const char *key)

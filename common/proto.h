@@ -69,6 +69,7 @@ void pk_strn(msgpack_packer *pk, const char *s, size_t n);
 void pk_kstr(msgpack_packer *pk, const char *key, const char *val); /* NULL packs nil */
 void pk_kint(msgpack_packer *pk, const char *key, int64_t val);
 void pk_kbool(msgpack_packer *pk, const char *key, bool val);
+void pk_bool(msgpack_packer *pk, bool val);
 void pk_knil(msgpack_packer *pk, const char *key);
 
 /* Decoding helpers over a decoded map. */

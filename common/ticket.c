@@ -60,6 +60,10 @@ const char *const perm_names[] = {"read tickets",
                                   "take tickets",
                                   "escalate tickets",
                                   "assign tickets to others",
+                                  "comment on or raise tickets",
+                                  "acknowledge raised tickets",
+                                  "merge or link tickets",
+                                  "edit the requester directory",
                                   NULL};
 
 bool role_may(int role, enum perm p)
@@ -67,11 +71,11 @@ bool role_may(int role, enum perm p)
 	/* Administrators configure the desk; they do not work tickets. L2 specialists take
 	 * tickets from their group rather than dispatching them to others. */
 	static const bool matrix[ROLE_COUNT][PERM_COUNT] = {
-	    /*                  read create update take escalate assign */
-	    [ROLE_L1] = {1, 1, 1, 1, 1, 1},
-	    [ROLE_L2] = {1, 1, 1, 1, 1, 0},
-	    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1},
-	    [ROLE_ADMIN] = {1, 0, 0, 0, 0, 0},
+	    /*           read create update take escalate assign comment ack merge requester */
+	    [ROLE_L1] = {1, 1, 1, 1, 1, 1, 1, 0, 1, 1},
+	    [ROLE_L2] = {1, 1, 1, 1, 1, 0, 1, 0, 1, 1},
+	    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+	    [ROLE_ADMIN] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 1},
 	};
 
 	if (p == PERM_NONE)

@@ -48,6 +48,10 @@ enum perm {
 	PERM_TICKET_TAKE,
 	PERM_TICKET_ESCALATE, /* functional escalation and hand-back */
 	PERM_TICKET_ASSIGN,   /* assign a ticket to another agent */
+	PERM_TICKET_COMMENT,  /* replies, notes, questions, answers; raise to supervisors */
+	PERM_TICKET_ACK,      /* acknowledge a raised ticket; override priority */
+	PERM_TICKET_MERGE,    /* merge duplicates, link to problems */
+	PERM_REQUESTER_EDIT,  /* add callers to the directory */
 	PERM_COUNT
 };
 extern const char *const perm_names[];

@@ -75,13 +75,16 @@ static void auto_close_done(PGresult *res, void *arg)
 		log_info("auto-closed %lld resolved tickets", (long long)db_get_int(res, 0, 0));
 }
 
-/* Every 5 s: drop stalled logins. Every minute: close resolved tickets whose time has come. */
+/* Every 5 s: drop stalled logins. Every 30 s: presence. Every minute: close resolved tickets whose
+ * time has come. */
 static void maint_cb(evutil_socket_t fd, short what, void *arg)
 {
 	static unsigned ticks;
 	struct server *srv = arg;
 
 	sessions_maintain(srv);
+	if (ticks % 6 == 0)
+		sessions_heartbeat(srv);
 	if (ticks++ % 12 == 0)
 		db_submit(srv->db, db_query_new("SELECT desk_auto_close()"), auto_close_done, NULL);
 }

@@ -13,35 +13,45 @@
 
 /* ---------------------------------------------------------------- packing */
 
+enum col_type { COL_INT, COL_STR, COL_BOOL };
+
 static const struct {
 	const char *name;
-	bool is_int;
+	enum col_type type;
 } ticket_cols[] = {
-    {"id", true},
-    {"key", false},
-    {"subject", false},
-    {"description", false},
-    {"type", false},
-    {"status", false},
-    {"impact", true},
-    {"urgency", true},
-    {"priority", true},
-    {"tier", true},
-    {"queue_id", true},
-    {"queue", false},
-    {"assignee_id", true},
-    {"assignee", false},
-    {"requester_id", true},
-    {"requester", false},
-    {"channel", false},
-    {"created_ms", true},
-    {"updated_ms", true},
-    {"version", true},
-    {"owner_id", true},
-    {"owner", false},
-    {"resolution_code", false},
-    {"resolution_note", false},
-    {"resolved_ms", true},
+    {"id", COL_INT},
+    {"key", COL_STR},
+    {"subject", COL_STR},
+    {"description", COL_STR},
+    {"type", COL_STR},
+    {"status", COL_STR},
+    {"impact", COL_INT},
+    {"urgency", COL_INT},
+    {"priority", COL_INT},
+    {"tier", COL_INT},
+    {"queue_id", COL_INT},
+    {"queue", COL_STR},
+    {"assignee_id", COL_INT},
+    {"assignee", COL_STR},
+    {"requester_id", COL_INT},
+    {"requester", COL_STR},
+    {"channel", COL_STR},
+    {"created_ms", COL_INT},
+    {"updated_ms", COL_INT},
+    {"version", COL_INT},
+    {"owner_id", COL_INT},
+    {"owner", COL_STR},
+    {"resolution_code", COL_STR},
+    {"resolution_note", COL_STR},
+    {"resolved_ms", COL_INT},
+    {"category_id", COL_INT},
+    {"category", COL_STR},
+    {"minutes_spent", COL_INT},
+    {"question_open", COL_BOOL},
+    {"raise_state", COL_STR},
+    {"raise_reason", COL_STR},
+    {"merged_into", COL_STR},
+    {"problem", COL_STR},
 };
 
 void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
@@ -52,8 +62,10 @@ void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
 		pk_str(pk, ticket_cols[i].name);
 		if (PQgetisnull(res, row, col))
 			msgpack_pack_nil(pk);
-		else if (ticket_cols[i].is_int)
+		else if (ticket_cols[i].type == COL_INT)
 			msgpack_pack_int64(pk, db_get_int(res, row, col));
+		else if (ticket_cols[i].type == COL_BOOL)
+			pk_bool(pk, PQgetvalue(res, row, col)[0] == 't');
 		else
 			pk_str(pk, PQgetvalue(res, row, col));
 	}
@@ -75,7 +87,7 @@ static void reply_ticket(struct session *s, uint32_t rid, const PGresult *res)
 	frame_out_destroy(&f);
 }
 
-static void ticket_done(PGresult *res, void *arg)
+void op_ticket_done(PGresult *res, void *arg)
 {
 	struct req *r = arg;
 
@@ -91,8 +103,8 @@ static void ticket_done(PGresult *res, void *arg)
 /* ---------------------------------------------------------------- create */
 
 static const char SQL_CREATE[] =
-    "SELECT " TICKET_COLUMNS " FROM desk_ticket_create($1::int, $2, $3, $4, $5::smallint,"
-    " $6::smallint, $7::int, $8::int, $9, $10)";
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_create2($1::int, $2, $3, $4, $5::smallint,"
+    " $6::smallint, $7::int, $8::int, $9, $10, $11::int)";
 
 static void param_opt_int(struct db_query *q, bool present, int64_t v)
 {
@@ -123,6 +135,8 @@ static void op_ticket_create(struct session *s, uint32_t rid, const msgpack_obje
 	bool has_req = args_int(&a, "requester_id", false, 1, INT32_MAX, &requester_id);
 	int channel = args_enum(&a, "channel", false, ticket_channel_names);
 	args_str(&a, "client_key", false, 1, LIMIT_CLIENT_KEY, &key, &key_len);
+	int64_t category_id = 0;
+	bool has_category = args_int(&a, "category_id", false, 1, INT32_MAX, &category_id);
 	if (a.bad) {
 		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
 		return;
@@ -139,7 +153,8 @@ static void op_ticket_create(struct session *s, uint32_t rid, const msgpack_obje
 	param_opt_int(q, has_req, requester_id);
 	param_opt_name(q, channel, ticket_channel_names);
 	db_param(q, key, key_len);
-	db_submit(s->srv->db, q, ticket_done, req_new(s, rid));
+	param_opt_int(q, has_category, category_id);
+	db_submit(s->srv->db, q, op_ticket_done, req_new(s, rid));
 }
 
 /* ---------------------------------------------------------------- get */
@@ -161,10 +176,16 @@ static const char SQL_ESCALATIONS[] =
     " JOIN queues fq ON fq.id = e.from_queue_id JOIN queues tq ON tq.id = e.to_queue_id"
     " WHERE e.ticket_id = $1 ORDER BY e.id";
 
+static const char SQL_COMMENTS[] =
+    "SELECT c.id, (extract(epoch FROM c.at) * 1000)::bigint, a.login, c.kind, c.body, c.minutes"
+    " FROM ticket_comments c LEFT JOIN agents a ON a.id = c.author_id"
+    " WHERE c.ticket_id = $1 ORDER BY c.id";
+
 struct get_req {
 	struct req *r;
 	PGresult *ticket; /* kept until the last step arrives */
 	PGresult *events;
+	PGresult *escalations;
 };
 
 static PGresult *copy_result(const PGresult *res)
@@ -182,15 +203,17 @@ static void get_req_free(struct get_req *g)
 {
 	PQclear(g->ticket);
 	PQclear(g->events);
+	PQclear(g->escalations);
 	req_free(g->r);
 	free(g);
 }
 
-static void get_escalations_done(PGresult *res, void *arg)
+static void get_comments_done(PGresult *res, void *arg)
 {
 	struct get_req *g = arg;
 	struct req *r = g->r;
 	const PGresult *ev = g->events;
+	const PGresult *esc = g->escalations;
 	struct frame_out f;
 	static const char *const ev_keys[] = {"id",    "at_ms", "actor", "kind",
 	                                      "field", "old",   "new",   "note"};
@@ -203,7 +226,7 @@ static void get_escalations_done(PGresult *res, void *arg)
 		reply_db_error(r->s, r->rid, res);
 		goto out;
 	}
-	reply_begin(&f, r->rid, 3);
+	reply_begin(&f, r->rid, 4);
 	pk_str(&f.pk, "ticket");
 	pack_ticket(&f.pk, g->ticket, 0, 0);
 	pk_str(&f.pk, "events");
@@ -216,17 +239,45 @@ static void get_escalations_done(PGresult *res, void *arg)
 			pk_kstr(&f.pk, ev_keys[c], db_get(ev, i, c));
 	}
 	pk_str(&f.pk, "escalations");
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(esc));
+	for (int i = 0; i < PQntuples(esc); i++) {
+		msgpack_pack_map(&f.pk, ARRAY_LEN(esc_keys));
+		pk_kint(&f.pk, esc_keys[0], db_get_int(esc, i, 0));
+		for (int c = 1; c < (int)ARRAY_LEN(esc_keys); c++)
+			pk_kstr(&f.pk, esc_keys[c], db_get(esc, i, c));
+	}
+	pk_str(&f.pk, "comments");
 	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
 	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, ARRAY_LEN(esc_keys));
-		pk_kint(&f.pk, esc_keys[0], db_get_int(res, i, 0));
-		for (int c = 1; c < (int)ARRAY_LEN(esc_keys); c++)
-			pk_kstr(&f.pk, esc_keys[c], db_get(res, i, c));
+		msgpack_pack_map(&f.pk, 6);
+		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
+		pk_kint(&f.pk, "at_ms", db_get_int(res, i, 1));
+		pk_kstr(&f.pk, "author", db_get(res, i, 2));
+		pk_kstr(&f.pk, "kind", db_get(res, i, 3));
+		pk_kstr(&f.pk, "body", db_get(res, i, 4));
+		pk_kint(&f.pk, "minutes", db_get_int(res, i, 5));
 	}
 	session_send(r->s, &f);
 	frame_out_destroy(&f);
 out:
 	get_req_free(g);
+}
+
+static void get_escalations_done(PGresult *res, void *arg)
+{
+	struct get_req *g = arg;
+	struct req *r = g->r;
+
+	if (!req_live(r) || !db_ok(res)) {
+		if (req_live(r))
+			reply_db_error(r->s, r->rid, res);
+		get_req_free(g);
+		return;
+	}
+	g->escalations = copy_result(res);
+	struct db_query *q = db_query_new(SQL_COMMENTS);
+	db_param_str(q, PQgetvalue(g->ticket, 0, 0));
+	db_submit(r->s->srv->db, q, get_comments_done, g);
 }
 
 static void get_events_done(PGresult *res, void *arg)
@@ -398,7 +449,7 @@ out:
 	req_free(r);
 }
 
-static void update_done(PGresult *res, void *arg)
+void op_versioned_done(PGresult *res, void *arg)
 {
 	struct req *r = arg;
 
@@ -409,7 +460,7 @@ static void update_done(PGresult *res, void *arg)
 		db_submit(r->s->srv->db, q, stale_fetch_done, r);
 		return;
 	}
-	ticket_done(res, r);
+	op_ticket_done(res, r);
 }
 
 static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_object *m)
@@ -507,7 +558,7 @@ static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_obje
 	free(json.p);
 	struct req *r = req_new(s, rid);
 	r->id = id;
-	db_submit(s->srv->db, q, update_done, r);
+	db_submit(s->srv->db, q, op_versioned_done, r);
 }
 
 /* ---------------------------------------------------------------- take, escalate */
@@ -535,7 +586,7 @@ static void op_ticket_take(struct session *s, uint32_t rid, const msgpack_object
 	db_param_int(q, version);
 	struct req *r = req_new(s, rid);
 	r->id = id;
-	db_submit(s->srv->db, q, update_done, r);
+	db_submit(s->srv->db, q, op_versioned_done, r);
 }
 
 static void op_ticket_escalate(struct session *s, uint32_t rid, const msgpack_object *m)
@@ -563,7 +614,7 @@ static void op_ticket_escalate(struct session *s, uint32_t rid, const msgpack_ob
 	db_param(q, tried, tried_len);
 	struct req *r = req_new(s, rid);
 	r->id = id;
-	db_submit(s->srv->db, q, update_done, r);
+	db_submit(s->srv->db, q, op_versioned_done, r);
 }
 
 /* ---------------------------------------------------------------- list */
@@ -628,6 +679,15 @@ static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object
 			sb_add(&where, frag);
 		}
 	}
+	int64_t requester_id;
+	if (args_int(&a, "requester_id", false, 1, INT32_MAX, &requester_id)) {
+		db_param_int(q, requester_id);
+		snprintf(frag, sizeof(frag), " AND requester_id = $%d", ++nparam);
+		sb_add(&where, frag);
+	}
+	bool raised = false;
+	if (args_bool(&a, "raised", &raised) && raised)
+		sb_add(&where, " AND raise_state = 'raised'");
 	if (args_bool(&a, "open", &open) && open)
 		sb_add(&where, " AND status IN ('new', 'open', 'pending', 'on_hold')");
 
@@ -684,13 +744,8 @@ static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object
 	    "SELECT c.total, v.* FROM (SELECT count(*) AS total FROM ticket_view WHERE %s) c"
 	    " LEFT JOIN LATERAL (SELECT %s FROM ticket_view WHERE %s ORDER BY %s %s, id %s"
 	    " LIMIT $%d OFFSET $%d) v ON TRUE",
-	    where.p,
-	    "id, key, subject, NULL::text AS description, type, status, impact, urgency, "
-	    "priority, tier, queue_id, queue, assignee_id, assignee, requester_id, requester, "
-	    "channel, created_ms, updated_ms, version, owner_id, owner, resolution_code, "
-	    "NULL::text AS resolution_note, resolved_ms",
-	    where.p, sort_sql[sort], desc ? "DESC" : "ASC", desc ? "DESC" : "ASC", nparam + 1,
-	    nparam + 2);
+	    where.p, TICKET_LIST_COLUMNS, where.p, sort_sql[sort], desc ? "DESC" : "ASC",
+	    desc ? "DESC" : "ASC", nparam + 1, nparam + 2);
 	free(where.p);
 	db_query_set_owned_sql(q, sql);
 	db_submit(s->srv->db, q, list_done, req_new(s, rid));

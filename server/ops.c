@@ -11,7 +11,7 @@
 #include "utf8.h"
 #include "util.h"
 
-static const struct op_def *const op_tables[] = {session_ops, ticket_ops};
+static const struct op_def *const op_tables[] = {session_ops, ticket_ops, work_ops};
 
 void ops_dispatch(struct session *s, const msgpack_object *msg)
 {
@@ -169,6 +169,7 @@ static void login_done(PGresult *res, void *arg)
 	s->role = name_index(agent_role_names, db_get(res, 0, 3));
 	log_info("session %llu: logged in as %s (%s)", (unsigned long long)s->id, s->login,
 	         agent_role_names[s->role]);
+	sessions_heartbeat(s->srv); /* present from now on, for automatic assignment */
 	reply_begin(&f, r->rid, 1);
 	pk_str(&f.pk, "agent");
 	pack_agent(&f.pk, res, 0);

@@ -22,8 +22,15 @@ struct op_def {
 /* Tables exported by each ops-*.c file, terminated by a NULL name. */
 extern const struct op_def session_ops[];
 extern const struct op_def ticket_ops[];
+extern const struct op_def work_ops[];
 
 void ops_dispatch(struct session *s, const msgpack_object *msg);
+
+/* Database callbacks shared by ticket operations: reply {ticket} from a ticket_view row
+ * (arg is a struct req); the versioned variant also answers stale_version with the current
+ * ticket (req->id holds the ticket id). */
+void op_ticket_done(PGresult *res, void *arg);
+void op_versioned_done(PGresult *res, void *arg);
 
 /* Map a failed database result to a protocol error reply (NULL: database unreachable). */
 void reply_db_error(struct session *s, uint32_t rid, const PGresult *res);
@@ -31,11 +38,20 @@ void reply_db_error(struct session *s, uint32_t rid, const PGresult *res);
 /* Pack a ticket_view row as a ticket object: TICKET_COLUMNS starting at column col0. */
 void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0);
 
-/* The ticket_view column list, in the order pack_ticket reads them. */
+/* The ticket_view column list, in the order pack_ticket reads them. List results leave out
+ * the long texts (description, resolution_note) but keep their places. */
+#define TICKET_COLUMNS_A "id, key, subject, "
+#define TICKET_COLUMNS_B                                                                           \
+	"type, status, impact, urgency, priority, tier, queue_id, queue, assignee_id, assignee, "  \
+	"requester_id, requester, channel, created_ms, updated_ms, version, owner_id, owner, "     \
+	"resolution_code, "
+#define TICKET_COLUMNS_C                                                                           \
+	"resolved_ms, category_id, category, minutes_spent, question_open, raise_state, "          \
+	"raise_reason, merged_into, problem"
 #define TICKET_COLUMNS                                                                             \
-	"id, key, subject, description, type, status, impact, urgency, priority, tier, "           \
-	"queue_id, queue, assignee_id, assignee, requester_id, requester, channel, "               \
-	"created_ms, updated_ms, version, owner_id, owner, resolution_code, resolution_note, "     \
-	"resolved_ms"
+	TICKET_COLUMNS_A "description, " TICKET_COLUMNS_B "resolution_note, " TICKET_COLUMNS_C
+#define TICKET_LIST_COLUMNS                                                                        \
+	TICKET_COLUMNS_A "NULL::text AS description, " TICKET_COLUMNS_B                            \
+	                 "NULL::text AS resolution_note, " TICKET_COLUMNS_C
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "db.h"
 #include "ops.h"
 #include "ticket.h"
 #include "utf8.h"
@@ -60,6 +61,38 @@ void sessions_maintain(struct server *srv)
 		    now - s->connected_mono > LOGIN_GRACE_MS)
 			session_close(s, "no login within 60 s");
 	}
+}
+
+static void heartbeat_done(PGresult *res, void *arg)
+{
+	if (res != NULL && !db_ok(res))
+		log_warn("presence update failed: %s", PQresultErrorMessage(res));
+}
+
+void sessions_heartbeat(struct server *srv)
+{
+	struct session *s;
+	char *ids = xstrdup("{");
+	bool any = false;
+
+	TAILQ_FOREACH(s, &srv->sessions, entry)
+	{
+		if (s->agent_id == 0)
+			continue;
+		char *next = xasprintf("%s%s%d", ids, any ? "," : "", s->agent_id);
+		free(ids);
+		ids = next;
+		any = true;
+	}
+	if (any) {
+		char *lit = xasprintf("%s}", ids);
+		struct db_query *q =
+		    db_query_new("UPDATE agents SET last_seen = now() WHERE id = ANY($1::int[])");
+		db_param_str(q, lit);
+		db_submit(srv->db, q, heartbeat_done, NULL);
+		free(lit);
+	}
+	free(ids);
 }
 
 /* ---------------------------------------------------------------- output */

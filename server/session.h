@@ -49,6 +49,9 @@ void sessions_close_all(struct server *srv);
 /* Close logins that never completed and keep the books. Called every few seconds. */
 void sessions_maintain(struct server *srv);
 
+/* Record every logged-in agent as present (agents.last_seen), for automatic assignment. */
+void sessions_heartbeat(struct server *srv);
+
 bool session_subscribed(const struct session *s, int queue_id);
 void session_subscribe(struct session *s, int queue_id);
 void session_unsubscribe(struct session *s, int queue_id);

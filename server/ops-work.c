@@ -1,0 +1,399 @@
+/* ops-work.c - working a ticket beyond its fields: comments, raise / acknowledge, merge,
+ * problem links, requester directory, similar resolved tickets, categories. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "ops.h"
+#include "ticket.h"
+#include "util.h"
+
+static const char *const comment_kinds[] = {"reply", "note", "question", "answer", NULL};
+
+#define BAD_ARGS_RETURN(s, rid, a)                                                                 \
+	do {                                                                                       \
+		if ((a).bad) {                                                                     \
+			reply_error((s), (rid), E_BAD_REQUEST, "%s", (a).why);                     \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* Submit a versioned ticket action: params are actor, id, version, then the query's own. */
+static struct db_query *versioned_query(struct session *s, const char *sql, int64_t id,
+                                        int64_t version)
+{
+	struct db_query *q = db_query_new(sql);
+
+	db_param_int(q, s->agent_id);
+	db_param_int(q, id);
+	db_param_int(q, version);
+	return q;
+}
+
+static void submit_versioned(struct session *s, uint32_t rid, struct db_query *q, int64_t id)
+{
+	struct req *r = req_new(s, rid);
+
+	r->id = id;
+	db_submit(s->srv->db, q, op_versioned_done, r);
+}
+
+/* ---------------------------------------------------------------- comments */
+
+static const char SQL_COMMENT[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_comment($1::int, $2::bigint, $3, $4,"
+    " $5::int)";
+
+static void op_ticket_comment(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, minutes = 0;
+	const char *body;
+	size_t body_len;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	int kind = args_enum(&a, "kind", true, comment_kinds);
+	args_str(&a, "body", true, 1, LIMIT_DESCRIPTION, &body, &body_len);
+	args_int(&a, "minutes", false, 0, 1440, &minutes);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(SQL_COMMENT);
+	db_param_int(q, s->agent_id);
+	db_param_int(q, id);
+	db_param_str(q, comment_kinds[kind]);
+	db_param(q, body, body_len);
+	db_param_int(q, minutes);
+	db_submit(s->srv->db, q, op_ticket_done, req_new(s, rid));
+}
+
+/* ---------------------------------------------------------------- raise, acknowledge */
+
+static const char SQL_RAISE[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_raise($1::int, $2::bigint, $3::int, $4, $5)";
+
+static void op_ticket_raise(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0;
+	const char *reason;
+	size_t reason_len;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	args_str(&a, "reason", true, 1, LIMIT_NOTE, &reason, &reason_len);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = versioned_query(s, SQL_RAISE, id, version);
+	db_param_str(q, "false");
+	db_param(q, reason, reason_len);
+	submit_versioned(s, rid, q, id);
+}
+
+static void op_ticket_ack(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0;
+	const char *note;
+	size_t note_len;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	args_str(&a, "note", false, 0, LIMIT_NOTE, &note, &note_len);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = versioned_query(s, SQL_RAISE, id, version);
+	db_param_str(q, "true");
+	db_param(q, note, note_len);
+	submit_versioned(s, rid, q, id);
+}
+
+/* ---------------------------------------------------------------- merge, link */
+
+static const char SQL_MERGE[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_merge($1::int, $2::bigint, $3::int, $4::bigint)";
+static const char SQL_LINK[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_link($1::int, $2::bigint, $3::int, $4::bigint)";
+
+static void op_ticket_merge(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0, into = 0;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	args_int(&a, "into_id", true, 1, INT64_MAX, &into);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = versioned_query(s, SQL_MERGE, id, version);
+	db_param_int(q, into);
+	submit_versioned(s, rid, q, id);
+}
+
+static void op_ticket_link(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0, problem = 0;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	int kind = args_int_or_nil(&a, "problem_id", 1, INT64_MAX, &problem);
+	if (!a.bad && kind == 0)
+		args_fail(&a, "field 'problem_id' is required (nil unlinks)");
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = versioned_query(s, SQL_LINK, id, version);
+	if (kind == 1)
+		db_param_int(q, problem);
+	else
+		db_param_null(q);
+	submit_versioned(s, rid, q, id);
+}
+
+static const char SQL_RESOLVE_LINKED[] = "SELECT desk_problem_resolve_linked($1::int, $2::bigint)";
+
+static void resolve_linked_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+
+	if (req_live(r)) {
+		if (!db_ok(res)) {
+			reply_db_error(r->s, r->rid, res);
+		} else {
+			reply_begin(&f, r->rid, 1);
+			pk_kint(&f.pk, "resolved", db_get_int(res, 0, 0));
+			session_send(r->s, &f);
+			frame_out_destroy(&f);
+		}
+	}
+	req_free(r);
+}
+
+static void op_problem_resolve_linked(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(SQL_RESOLVE_LINKED);
+	db_param_int(q, s->agent_id);
+	db_param_int(q, id);
+	db_submit(s->srv->db, q, resolve_linked_done, req_new(s, rid));
+}
+
+/* ---------------------------------------------------------------- requesters */
+
+/* Prefix or word matches on name, email and phone; the trigram indexes keep it fast at 100k
+ * requesters. Exact prefixes sort first. LIKE wildcards in the typed text are escaped. */
+static const char SQL_REQUESTER_SEARCH[] =
+    "WITH p AS (SELECT replace(replace(replace(lower($1), '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
+    " AS q)"
+    " SELECT r.id, r.name, r.email, r.phone, r.organisation,"
+    " (SELECT count(*) FROM tickets t WHERE t.requester_id = r.id"
+    "   AND t.status IN ('new', 'open', 'pending', 'on_hold'))"
+    " FROM requesters r, p"
+    " WHERE r.name ILIKE '%' || p.q || '%' OR r.email ILIKE '%' || p.q || '%'"
+    "    OR r.phone LIKE '%' || p.q || '%'"
+    " ORDER BY (lower(r.name) LIKE p.q || '%' OR lower(r.email) LIKE p.q || '%'"
+    "           OR r.phone LIKE p.q || '%') DESC, r.name, r.id"
+    " LIMIT $2";
+
+static void pack_requesters(struct req *r, const PGresult *res, const char *key)
+{
+	struct frame_out f;
+
+	reply_begin(&f, r->rid, 1);
+	pk_str(&f.pk, key);
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
+	for (int i = 0; i < PQntuples(res); i++) {
+		msgpack_pack_map(&f.pk, 6);
+		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
+		pk_kstr(&f.pk, "name", db_get(res, i, 1));
+		pk_kstr(&f.pk, "email", db_get(res, i, 2));
+		pk_kstr(&f.pk, "phone", db_get(res, i, 3));
+		pk_kstr(&f.pk, "organisation", db_get(res, i, 4));
+		pk_kint(&f.pk, "open_tickets", db_get_int(res, i, 5));
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+}
+
+static void requester_search_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+
+	if (req_live(r)) {
+		if (db_ok(res))
+			pack_requesters(r, res, "requesters");
+		else
+			reply_db_error(r->s, r->rid, res);
+	}
+	req_free(r);
+}
+
+static void op_requester_search(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *text;
+	size_t text_len;
+	int64_t limit = 10;
+
+	args_str(&a, "q", true, 1, 100, &text, &text_len);
+	args_int(&a, "limit", false, 1, 50, &limit);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(SQL_REQUESTER_SEARCH);
+	db_param(q, text, text_len);
+	db_param_int(q, limit);
+	db_submit(s->srv->db, q, requester_search_done, req_new(s, rid));
+}
+
+static const char SQL_REQUESTER_CREATE[] =
+    "INSERT INTO requesters (name, email, phone, organisation) VALUES ($1, $2, $3, $4)"
+    " RETURNING id, name, email, phone, organisation, 0";
+
+static void requester_create_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+
+	if (req_live(r)) {
+		if (!db_ok(res)) {
+			reply_db_error(r->s, r->rid, res);
+		} else {
+			reply_begin(&f, r->rid, 1);
+			pk_kint(&f.pk, "id", db_get_int(res, 0, 0));
+			session_send(r->s, &f);
+			frame_out_destroy(&f);
+		}
+	}
+	req_free(r);
+}
+
+static void op_requester_create(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *name, *email, *phone, *org;
+	size_t name_len, email_len, phone_len, org_len;
+
+	args_str(&a, "name", true, 1, LIMIT_NAME, &name, &name_len);
+	args_str(&a, "email", false, 0, LIMIT_NAME, &email, &email_len);
+	args_str(&a, "phone", false, 0, 64, &phone, &phone_len);
+	args_str(&a, "organisation", false, 0, LIMIT_NAME, &org, &org_len);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(SQL_REQUESTER_CREATE);
+	db_param(q, name, name_len);
+	db_param(q, email, email_len);
+	db_param(q, phone, phone_len);
+	db_param(q, org, org_len);
+	db_submit(s->srv->db, q, requester_create_done, req_new(s, rid));
+}
+
+/* ---------------------------------------------------------------- similar, categories */
+
+/* Resolved tickets whose subject resembles the text (trigram similarity), best first, with
+ * their resolutions: a known fix found at first contact. */
+static const char SQL_SIMILAR[] =
+    "SELECT 'HD-' || t.number, t.subject, t.resolution_code, t.resolution_note,"
+    " round(similarity(t.subject, $1)::numeric * 100)"
+    " FROM tickets t"
+    " WHERE t.status IN ('resolved', 'closed') AND t.merged_into IS NULL AND t.subject % $1"
+    " ORDER BY similarity(t.subject, $1) DESC, t.id DESC LIMIT $2";
+
+static void similar_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+
+	if (!req_live(r))
+		goto out;
+	if (!db_ok(res)) {
+		reply_db_error(r->s, r->rid, res);
+		goto out;
+	}
+	reply_begin(&f, r->rid, 1);
+	pk_str(&f.pk, "tickets");
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
+	for (int i = 0; i < PQntuples(res); i++) {
+		msgpack_pack_map(&f.pk, 5);
+		pk_kstr(&f.pk, "key", db_get(res, i, 0));
+		pk_kstr(&f.pk, "subject", db_get(res, i, 1));
+		pk_kstr(&f.pk, "resolution_code", db_get(res, i, 2));
+		pk_kstr(&f.pk, "resolution_note", db_get(res, i, 3));
+		pk_kint(&f.pk, "score", db_get_int(res, i, 4));
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	req_free(r);
+}
+
+static void op_ticket_similar(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *text;
+	size_t text_len;
+	int64_t limit = 5;
+
+	args_str(&a, "text", true, 1, LIMIT_SUBJECT, &text, &text_len);
+	args_int(&a, "limit", false, 1, 20, &limit);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(SQL_SIMILAR);
+	db_param(q, text, text_len);
+	db_param_int(q, limit);
+	db_submit(s->srv->db, q, similar_done, req_new(s, rid));
+}
+
+static const char SQL_CATEGORIES[] =
+    "SELECT c.id, c.parent_id, desk_category_path(c.id), desk_category_queue(c.id)"
+    " FROM categories c ORDER BY 3";
+
+static void categories_done(PGresult *res, void *arg)
+{
+	struct req *r = arg;
+	struct frame_out f;
+
+	if (!req_live(r))
+		goto out;
+	if (!db_ok(res)) {
+		reply_db_error(r->s, r->rid, res);
+		goto out;
+	}
+	reply_begin(&f, r->rid, 1);
+	pk_str(&f.pk, "categories");
+	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
+	for (int i = 0; i < PQntuples(res); i++) {
+		msgpack_pack_map(&f.pk, 4);
+		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
+		pk_str(&f.pk, "parent_id");
+		if (PQgetisnull(res, i, 1))
+			msgpack_pack_nil(&f.pk);
+		else
+			msgpack_pack_int64(&f.pk, db_get_int(res, i, 1));
+		pk_kstr(&f.pk, "path", db_get(res, i, 2));
+		pk_str(&f.pk, "queue_id");
+		if (PQgetisnull(res, i, 3))
+			msgpack_pack_nil(&f.pk);
+		else
+			msgpack_pack_int64(&f.pk, db_get_int(res, i, 3));
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	req_free(r);
+}
+
+static void op_category_list(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	db_submit(s->srv->db, db_query_new(SQL_CATEGORIES), categories_done, req_new(s, rid));
+}
+
+const struct op_def work_ops[] = {
+    {"ticket.comment", NEED_LOGIN, PERM_TICKET_COMMENT, op_ticket_comment},
+    {"ticket.raise", NEED_LOGIN, PERM_TICKET_COMMENT, op_ticket_raise},
+    {"ticket.ack", NEED_LOGIN, PERM_TICKET_ACK, op_ticket_ack},
+    {"ticket.merge", NEED_LOGIN, PERM_TICKET_MERGE, op_ticket_merge},
+    {"ticket.link", NEED_LOGIN, PERM_TICKET_MERGE, op_ticket_link},
+    {"problem.resolve_linked", NEED_LOGIN, PERM_TICKET_UPDATE, op_problem_resolve_linked},
+    {"ticket.similar", NEED_LOGIN, PERM_TICKET_READ, op_ticket_similar},
+    {"requester.search", NEED_LOGIN, PERM_TICKET_READ, op_requester_search},
+    {"requester.create", NEED_LOGIN, PERM_REQUESTER_EDIT, op_requester_create},
+    {"category.list", NEED_LOGIN, PERM_NONE, op_category_list},
+    {NULL, 0, PERM_NONE, NULL},
+};
