@@ -490,6 +490,7 @@ static void op_ticket_update(struct session *s, uint32_t rid, const msgpack_obje
 	} int_fields[] = {
 	    {"impact", 1, 3, false},
 	    {"urgency", 1, 3, false},
+	    {"category_id", 1, INT32_MAX, true},
 	    {"queue_id", 1, INT32_MAX, false},
 	    {"assignee_id", 1, INT32_MAX, true},
 	    {"requester_id", 1, INT32_MAX, true},

@@ -22,6 +22,7 @@
 
 #include "pclient.h"
 #include "proto.h"
+#include "ticket.h"
 #include "util.h"
 
 #define PUSH_WAIT_MS 5000 /* how long a change may take to reach a subscriber */
@@ -312,6 +313,10 @@ struct tk {
 	char subject[1024];
 	char status[32];
 	bool has_description;
+	int64_t owner_id;         /* 0: nil */
+	int64_t resolved_ms;      /* 0: nil */
+	char resolution_code[40]; /* "": nil */
+	bool has_resolution_note;
 };
 
 static bool int_in(const msgpack_object *t, const char *k, int64_t lo, int64_t hi, int64_t *out)
@@ -368,6 +373,22 @@ static bool ticket_at(int line, const msgpack_object *t, struct tk *out)
 	TCHECK(int_in(t, "updated_ms", out->created_ms, INT64_MAX, &out->updated_ms),
 	       "updated_ms (>= created_ms)");
 	TCHECK(int_in(t, "version", 1, INT64_MAX, &out->version), "version");
+	/* Lifecycle fields (sql/002_lifecycle.sql). */
+	if (is_nil(mp_get(t, "owner_id"))) {
+		TCHECK(is_nil(mp_get(t, "owner")), "owner (nil with owner_id)");
+	} else {
+		TCHECK(int_in(t, "owner_id", 1, INT64_MAX, &out->owner_id), "owner_id");
+		TCHECK(is_str(mp_get(t, "owner")), "owner");
+	}
+	if (!is_nil(mp_get(t, "resolution_code")))
+		TCHECK(pc_str(t, "resolution_code", out->resolution_code,
+		              sizeof(out->resolution_code)) &&
+		           out->resolution_code[0] != '\0',
+		       "resolution_code");
+	out->has_resolution_note = is_str(mp_get(t, "resolution_note"));
+	TCHECK(out->has_resolution_note || is_nil(mp_get(t, "resolution_note")), "resolution_note");
+	if (!is_nil(mp_get(t, "resolved_ms")))
+		TCHECK(int_in(t, "resolved_ms", 1, INT64_MAX, &out->resolved_ms), "resolved_ms");
 #undef TCHECK
 	return true;
 }
@@ -1916,6 +1937,941 @@ static bool test_update_unassign_nil(void)
 	return true;
 }
 
+/* ================================================================ lifecycle */
+
+static const char RES_NOTE[] = "Cleared the print queue and reinstalled the driver; test page ok.";
+
+/* ticket.update of the status alone, with a resolution code and note when resolving. */
+static struct pc_msg *set_status_at(int line, struct pclient *pc, int64_t id, int64_t version,
+                                    const char *status)
+{
+	if (strcmp(status, "resolved") == 0)
+		return call_at(line, pc, "ticket.update", "llsss", "id", id, "version", version,
+		               "status", status, "resolution_code", "fixed", "resolution_note",
+		               RES_NOTE);
+	return call_at(line, pc, "ticket.update", "lls", "id", id, "version", version, "status",
+	               status);
+}
+#define SET_STATUS(pc, id, version, status) set_status_at(__LINE__, (pc), (id), (version), (status))
+
+/* An allowed status change: ok, the new status, one version more. *t becomes the reply. */
+static bool move_at(int line, struct pclient *pc, struct tk *t, const char *status)
+{
+	struct pc_msg *m = set_status_at(line, pc, t->id, t->version, status);
+	int64_t version = t->version;
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s -> %s", t->status, status);
+	if (!expect_ok_at(line, m, what) || !ticket_at(line, pc_at(m->map, "ticket"), t))
+		return false;
+	if (strcmp(t->status, status) != 0 || t->version != version + 1) {
+		fail_at(line, "%s: status %s version %" PRId64 ", expected %s version %" PRId64,
+		        what, t->status, t->version, status, version + 1);
+		return false;
+	}
+	return true;
+}
+#define MOVE(pc, t, status) NEED(move_at(__LINE__, (pc), (t), (status)))
+
+/* The first 'field' event changing field from old to new (NULL: nil), or NULL. */
+static const msgpack_object *find_change(const struct pc_msg *m, const char *field, const char *old,
+                                         const char *new_)
+{
+	const msgpack_object *ev = array_at(m, "events");
+
+	for (uint32_t i = 0; ev != NULL && i < ev->via.array.size; i++) {
+		const msgpack_object *e = &ev->via.array.ptr[i];
+		if (pc_streq(e, "kind", "field") && pc_streq(e, "field", field) &&
+		    (old != NULL ? pc_streq(e, "old", old) : pc_is_nil(e, "old")) &&
+		    (new_ != NULL ? pc_streq(e, "new", new_) : pc_is_nil(e, "new")))
+			return e;
+	}
+	return NULL;
+}
+
+/* A status change recorded as a 'field' event by actor (NULL: no actor). */
+static bool has_status_change(const struct pc_msg *m, const char *old, const char *new_,
+                              const char *actor)
+{
+	const msgpack_object *e = find_change(m, "status", old, new_);
+
+	return e != NULL && (actor != NULL ? pc_streq(e, "actor", actor) : pc_is_nil(e, "actor"));
+}
+
+static const msgpack_object *escalations_of(const struct pc_msg *m)
+{
+	return array_at(m, "escalations");
+}
+
+/* What a ticket looked like, to show that a refused request changed nothing. */
+struct snap {
+	struct tk t;
+	int events, escalations;
+};
+
+static bool snap_at(int line, struct pclient *pc, int64_t id, struct snap *s)
+{
+	struct pc_msg *g = get_at(line, pc, id, &s->t);
+	const msgpack_object *esc;
+
+	if (g == NULL)
+		return false;
+	if ((esc = escalations_of(g)) == NULL) {
+		fail_at(line, "ticket.get: no escalations array");
+		return false;
+	}
+	s->events = count_events(g);
+	s->escalations = (int)esc->via.array.size;
+	return true;
+}
+#define SNAP(pc, id, s) NEED(snap_at(__LINE__, (pc), (id), (s)))
+
+static bool unchanged_at(int line, struct pclient *pc, const struct snap *s)
+{
+	struct snap now;
+
+	if (!snap_at(line, pc, s->t.id, &now))
+		return false;
+	if (now.t.version != s->t.version || strcmp(now.t.status, s->t.status) != 0 ||
+	    now.t.queue_id != s->t.queue_id || now.t.assignee_id != s->t.assignee_id ||
+	    now.t.owner_id != s->t.owner_id || strcmp(now.t.subject, s->t.subject) != 0 ||
+	    strcmp(now.t.resolution_code, s->t.resolution_code) != 0) {
+		fail_at(line,
+		        "a refused request changed ticket %" PRId64 ": version %" PRId64
+		        " -> %" PRId64 ", status %s -> %s, queue %" PRId64 " -> %" PRId64
+		        ", assignee %" PRId64 " -> %" PRId64,
+		        s->t.id, s->t.version, now.t.version, s->t.status, now.t.status,
+		        s->t.queue_id, now.t.queue_id, s->t.assignee_id, now.t.assignee_id);
+		return false;
+	}
+	if (now.events != s->events || now.escalations != s->escalations) {
+		fail_at(line, "a refused request wrote %d events and %d escalations",
+		        now.events - s->events, now.escalations - s->escalations);
+		return false;
+	}
+	return true;
+}
+#define UNCHANGED(pc, s) NEED(unchanged_at(__LINE__, (pc), (s)))
+
+/* Queue id by name, through queue.list. 0 if not found. */
+static int64_t queue_named(struct pclient *pc, const char *name)
+{
+	struct pc_msg *m = CALL(pc, "queue.list", "");
+	const msgpack_object *q;
+
+	if (m == NULL || !pc_ok(m) || (q = array_at(m, "queues")) == NULL)
+		return 0;
+	for (uint32_t i = 0; i < q->via.array.size; i++)
+		if (pc_streq(&q->via.array.ptr[i], "name", name))
+			return pc_int_or(&q->via.array.ptr[i], "id", 0);
+	return 0;
+}
+
+/* UPDATE desk_settings through psql. */
+static bool set_setting_at(int line, const char *key, const char *value)
+{
+	char sql[256], out[1024];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "UPDATE desk_settings SET value = '%s' WHERE key = '%s'", value,
+	         key);
+	rc = run_psql(sql, out, sizeof(out));
+	if (rc != 0) {
+		fail_at(line, "setting %s = %s: psql exited %d: %s", key, value, rc, out);
+		return false;
+	}
+	return true;
+}
+#define SET_SETTING(key, value) NEED(set_setting_at(__LINE__, (key), (value)))
+
+static void id_str(char *buf, size_t len, int64_t id)
+{
+	snprintf(buf, len, "%" PRId64, id);
+}
+
+static bool test_lifecycle_transitions(void)
+{
+	struct pclient *c = AGENT("ana");
+	struct pc_msg *m, *g;
+	struct snap before;
+	struct tk t, u;
+	int64_t t0, total;
+	char s[128];
+
+	NEED(c);
+	unique(s, sizeof(s), "itest lifecycle");
+	CREATE(c, &t, "s", "subject", s);
+	CHECK(strcmp(t.status, "new") == 0 && t.version == 1, "created as %s version %" PRId64,
+	      t.status, t.version);
+	CHECK(t.resolution_code[0] == '\0' && !t.has_resolution_note && t.resolved_ms == 0,
+	      "a new ticket carries resolution fields");
+
+	/* new -> closed skips resolving: refused, and nothing is written. */
+	SNAP(c, t.id, &before);
+	EXPECT_ERR(SET_STATUS(c, t.id, t.version, "closed"), "invalid_transition");
+	UNCHANGED(c, &before);
+
+	MOVE(c, &t, "open");
+	NEED(g = GET(c, t.id, &u));
+	CHECK(u.version == 2 && strcmp(u.status, "open") == 0, "ticket.get does not show open");
+	CHECK(has_status_change(g, "new", "open", "ana"), "no status event new -> open by ana");
+
+	/* Resolving needs a known resolution code and a non-blank note. */
+	SNAP(c, t.id, &before);
+	EXPECT_ERR(
+	    CALL(c, "ticket.update", "lls", "id", t.id, "version", t.version, "status", "resolved"),
+	    "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.update", "llss", "id", t.id, "version", t.version, "status",
+	                "resolved", "resolution_code", "fixed"),
+	           "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.update", "llss", "id", t.id, "version", t.version, "status",
+	                "resolved", "resolution_note", RES_NOTE),
+	           "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.update", "llsss", "id", t.id, "version", t.version, "status",
+	                "resolved", "resolution_code", "fixed", "resolution_note", "   "),
+	           "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.update", "llsss", "id", t.id, "version", t.version, "status",
+	                "resolved", "resolution_code", "no_such_code", "resolution_note", RES_NOTE),
+	           "bad_request");
+	UNCHANGED(c, &before);
+
+	t0 = now_ms();
+	m = CALL(c, "ticket.update", "llsss", "id", t.id, "version", t.version, "status",
+	         "resolved", "resolution_code", "fixed", "resolution_note", RES_NOTE);
+	EXPECT_OK(m, "open -> resolved");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(strcmp(u.status, "resolved") == 0 && u.version == t.version + 1,
+	      "resolved: status %s version %" PRId64, u.status, u.version);
+	CHECK(strcmp(u.resolution_code, "fixed") == 0, "resolution_code '%s', not fixed",
+	      u.resolution_code);
+	CHECK(pc_streq(m->map, "ticket.resolution_note", RES_NOTE), "resolution_note not returned");
+	CHECK(u.resolved_ms >= t0 - 5000 && u.resolved_ms <= now_ms() + 5000,
+	      "resolved_ms %" PRId64 " is not about now (%" PRId64 ")", u.resolved_ms, t0);
+	t = u;
+	NEED(g = GET(c, t.id, &u));
+	CHECK(strcmp(u.resolution_code, "fixed") == 0 && u.resolved_ms == t.resolved_ms &&
+	          pc_streq(g->map, "ticket.resolution_note", RES_NOTE),
+	      "ticket.get does not show the resolution");
+	CHECK(has_status_change(g, "open", "resolved", "ana"), "no status event open -> resolved");
+	CHECK(find_change(g, "resolution_code", NULL, "fixed") != NULL,
+	      "no resolution_code event nil -> fixed");
+	CHECK(find_change(g, "resolution_note", NULL, RES_NOTE) != NULL,
+	      "no resolution_note event");
+	/* Lists carry the code but, like the description, not the note. */
+	NEED(
+	    m = LIST(c, &total, "lsi", "queue_id", t.queue_id, "status", "resolved", "limit", 500));
+	CHECK(list_has(m, t.id), "the resolved ticket is not listed as resolved");
+	for (uint32_t i = 0; i < list_len(m); i++) {
+		if (pc_int_or(list_item(m, i), "id", 0) != t.id)
+			continue;
+		CHECK(pc_streq(list_item(m, i), "resolution_code", "fixed") &&
+		          pc_is_nil(list_item(m, i), "resolution_note") &&
+		          pc_int_or(list_item(m, i), "resolved_ms", 0) == t.resolved_ms,
+		      "list item: wrong resolution fields");
+	}
+
+	/* Reopening clears the resolution; the history keeps it. */
+	MOVE(c, &t, "open");
+	CHECK(t.resolution_code[0] == '\0' && !t.has_resolution_note && t.resolved_ms == 0,
+	      "reopening kept the resolution (code '%s', resolved_ms %" PRId64 ")",
+	      t.resolution_code, t.resolved_ms);
+	NEED(g = GET(c, t.id, &u));
+	CHECK(u.resolution_code[0] == '\0' && !u.has_resolution_note && u.resolved_ms == 0,
+	      "ticket.get after reopening shows a resolution");
+	CHECK(has_status_change(g, "resolved", "open", "ana"), "no status event resolved -> open");
+	CHECK(find_change(g, "resolution_code", "fixed", NULL) != NULL,
+	      "no resolution_code event fixed -> nil");
+	CHECK(find_change(g, "resolution_note", RES_NOTE, NULL) != NULL,
+	      "no resolution_note event clearing the note");
+
+	MOVE(c, &t, "resolved");
+	MOVE(c, &t, "closed");
+	CHECK(strcmp(t.resolution_code, "fixed") == 0 && t.has_resolution_note && t.resolved_ms > 0,
+	      "closing dropped the resolution");
+	NEED(g = GET(c, t.id, &u));
+	CHECK(has_status_change(g, "resolved", "closed", "ana"),
+	      "no status event resolved -> closed");
+
+	/* Closed is final: no status, no field changes any more. */
+	SNAP(c, t.id, &before);
+	for (int i = 0; STATUSES[i] != NULL; i++) {
+		if (strcmp(STATUSES[i], "closed") == 0)
+			continue;
+		EXPECT_ERR(SET_STATUS(c, t.id, t.version, STATUSES[i]), "invalid_transition");
+	}
+	EXPECT_ERR(CALL(c, "ticket.update", "lls", "id", t.id, "version", t.version, "subject",
+	                "itest edit of a closed ticket"),
+	           "invalid_transition");
+	UNCHANGED(c, &before);
+
+	/* So is cancelled. */
+	unique(s, sizeof(s), "itest cancelled");
+	CREATE(c, &t, "s", "subject", s);
+	MOVE(c, &t, "cancelled");
+	NEED(g = GET(c, t.id, &u));
+	CHECK(has_status_change(g, "new", "cancelled", "ana"), "no status event new -> cancelled");
+	SNAP(c, t.id, &before);
+	for (int i = 0; STATUSES[i] != NULL; i++) {
+		if (strcmp(STATUSES[i], "cancelled") == 0)
+			continue;
+		EXPECT_ERR(SET_STATUS(c, t.id, t.version, STATUSES[i]), "invalid_transition");
+	}
+	EXPECT_ERR(CALL(c, "ticket.update", "lli", "id", t.id, "version", t.version, "impact", 1),
+	           "invalid_transition");
+	UNCHANGED(c, &before);
+	return true;
+}
+
+/* The allowed steps that bring a new ticket to each status. */
+static const char *const PATH_TO[TS_COUNT][3] = {
+    [TS_NEW] = {NULL},
+    [TS_OPEN] = {"open", NULL},
+    [TS_PENDING] = {"pending", NULL},
+    [TS_ON_HOLD] = {"on_hold", NULL},
+    [TS_RESOLVED] = {"resolved", NULL},
+    [TS_CLOSED] = {"resolved", "closed", NULL},
+    [TS_CANCELLED] = {"cancelled", NULL},
+};
+
+/* Every one of the 49 status pairs through the server agrees with the console's table. */
+static bool test_transition_table(void)
+{
+	struct pclient *c = AGENT("sam");
+	struct pc_msg *m;
+	struct tk t, u;
+	char s[128];
+
+	NEED(c);
+	for (int from = 0; from < TS_COUNT; from++) {
+		for (int to = 0; to < TS_COUNT; to++) {
+			const char *fs = ticket_status_names[from], *ts = ticket_status_names[to];
+			bool final = from == TS_CLOSED || from == TS_CANCELLED;
+
+			unique(s, sizeof(s), "itest transition");
+			CREATE(c, &t, "s", "subject", s);
+			for (int k = 0; PATH_TO[from][k] != NULL; k++)
+				MOVE(c, &t, PATH_TO[from][k]);
+			NEED(m = SET_STATUS(c, t.id, t.version, ts));
+			if (from == to && !final) {
+				/* Not a transition: nothing changes. */
+				CHECK(pc_ok(m) &&
+				          pc_int_or(m->map, "ticket.version", 0) == t.version,
+				      "%s -> %s: expected ok at the same version, got %s", fs, ts,
+				      describe(m));
+			} else if (ticket_transition_allowed(from, to)) {
+				CHECK(pc_ok(m), "%s -> %s: expected ok, got %s", fs, ts,
+				      describe(m));
+				TICKET(pc_at(m->map, "ticket"), &u);
+				CHECK(strcmp(u.status, ts) == 0 && u.version == t.version + 1,
+				      "%s -> %s: status %s version %" PRId64, fs, ts, u.status,
+				      u.version);
+			} else {
+				CHECK(!pc_ok(m) && pc_errcode(m) == E_INVALID_TRANSITION &&
+				          pc_streq(m->map, "error", "invalid_transition"),
+				      "%s -> %s: expected invalid_transition, got %s", fs, ts,
+				      describe(m));
+				NEED(GET(c, t.id, &u));
+				CHECK(u.version == t.version && strcmp(u.status, fs) == 0,
+				      "%s -> %s was refused but the ticket is %s version %" PRId64,
+				      fs, ts, u.status, u.version);
+			}
+		}
+	}
+	return true;
+}
+
+/* With a window of 0 hours a resolved ticket can no longer be reopened. *id: the ticket. */
+static bool reopen_window_body(int64_t *id)
+{
+	struct pclient *c = AGENT("ana");
+	struct snap before;
+	struct tk t;
+	char s[128];
+
+	NEED(c);
+	unique(s, sizeof(s), "itest reopen window");
+	CREATE(c, &t, "s", "subject", s);
+	MOVE(c, &t, "resolved");
+	*id = t.id;
+	SET_SETTING("reopen_window_hours", "0");
+	SNAP(c, t.id, &before);
+	EXPECT_ERR(SET_STATUS(c, t.id, t.version, "open"), "invalid_transition");
+	UNCHANGED(c, &before);
+	return true;
+}
+
+static bool test_reopen_window(void)
+{
+	struct pclient *c;
+	int64_t id = 0;
+	struct tk t;
+	bool ok;
+
+	if (!need_db())
+		return false;
+	ok = reopen_window_body(&id);
+	/* Restore the default whatever happened. */
+	SET_SETTING("reopen_window_hours", "168");
+	if (!ok)
+		return false;
+	/* Within the window again, the same ticket reopens. */
+	NEED(c = AGENT("ana"));
+	NEED(GET(c, id, &t));
+	MOVE(c, &t, "open");
+	return true;
+}
+
+/* Run desk_auto_close() until it finds nothing more (it closes at most 500 per call). */
+static bool auto_close_at(int line)
+{
+	char out[1024];
+
+	for (int i = 0; i < 50; i++) {
+		int rc = run_psql("SELECT desk_auto_close()", out, sizeof(out));
+		if (rc != 0) {
+			fail_at(line, "desk_auto_close(): psql exited %d: %s", rc, out);
+			return false;
+		}
+		if (atoi(out) == 0)
+			return true;
+	}
+	fail_at(line, "desk_auto_close() keeps finding tickets to close");
+	return false;
+}
+#define AUTO_CLOSE() NEED(auto_close_at(__LINE__))
+
+static bool auto_close_body(void)
+{
+	struct pclient *a, *w;
+	struct pc_msg *push, *g;
+	struct tk t, u, p;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(w = AGENT("ben"));
+	unique(s, sizeof(s), "itest auto close");
+	CREATE(a, &t, "s", "subject", s);
+	MOVE(a, &t, "resolved");
+	SUBSCRIBE(w, t.queue_id);
+	SET_SETTING("auto_close_hours", "0");
+	/* deskd runs it every minute too and may get there first: either way it is closed. */
+	AUTO_CLOSE();
+
+	NEED(push = PUSH(w, "updated", t.id, t.version + 1));
+	TICKET(pc_at(push->map, "ticket"), &p);
+	CHECK(strcmp(p.status, "closed") == 0, "auto-close push shows status %s", p.status);
+	NEED(g = GET(a, t.id, &u));
+	CHECK(strcmp(u.status, "closed") == 0 && u.version == t.version + 1,
+	      "after auto-close: status %s version %" PRId64, u.status, u.version);
+	CHECK(strcmp(u.resolution_code, "fixed") == 0 && u.resolved_ms == t.resolved_ms,
+	      "auto-close changed the resolution");
+	CHECK(has_status_change(g, "resolved", "closed", NULL),
+	      "no status event resolved -> closed without an actor");
+	CHECK(find_event(g, "sql_update", NULL) == NULL,
+	      "auto-close left 'sql_update' events: it should write as deskd does");
+	return true;
+}
+
+static bool test_auto_close(void)
+{
+	struct pclient *c;
+	struct tk t, u;
+	char s[128];
+	bool ok;
+
+	if (!need_db())
+		return false;
+	ok = auto_close_body();
+	SET_SETTING("auto_close_hours", "72");
+	if (!ok)
+		return false;
+	/* With the default back, a freshly resolved ticket stays resolved. */
+	NEED(c = AGENT("ana"));
+	unique(s, sizeof(s), "itest no auto close");
+	CREATE(c, &t, "s", "subject", s);
+	MOVE(c, &t, "resolved");
+	AUTO_CLOSE();
+	NEED(GET(c, t.id, &u));
+	CHECK(strcmp(u.status, "resolved") == 0 && u.version == t.version,
+	      "a ticket resolved just now was auto-closed with auto_close_hours 72");
+	return true;
+}
+
+static bool test_take(void)
+{
+	struct pclient *a, *c, *b;
+	int64_t carla, ana;
+	struct pc_msg *m, *g;
+	struct snap before;
+	struct tk t, u, cur;
+	char s[128], id[32];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	NEED(b = AGENT("ben"));
+	CHECK((carla = agent_id(c, "carla")) > 0 && (ana = agent_id(c, "ana")) > 0,
+	      "agent.list lacks carla or ana");
+	unique(s, sizeof(s), "itest take");
+	CREATE(a, &t, "s", "subject", s);
+	CHECK(t.owner_id == ana, "owner_id %" PRId64 ", not ana's %" PRId64, t.owner_id, ana);
+
+	m = CALL(c, "ticket.take", "ll", "id", t.id, "version", t.version);
+	EXPECT_OK(m, "carla takes a new ticket");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.assignee_id == carla && pc_streq(m->map, "ticket.assignee", "carla"),
+	      "taken ticket is assigned to %" PRId64, u.assignee_id);
+	CHECK(strcmp(u.status, "open") == 0, "a taken new ticket is %s, not open", u.status);
+	CHECK(u.version == t.version + 1, "take: version %" PRId64 " from %" PRId64, u.version,
+	      t.version);
+	CHECK(u.owner_id == ana, "taking changed the owner");
+	NEED(g = GET(a, t.id, &cur));
+	CHECK(has_status_change(g, "new", "open", "carla"), "no status event new -> open by carla");
+	id_str(id, sizeof(id), carla);
+	CHECK(find_change(g, "assignee_id", NULL, id) != NULL, "no assignee_id event nil -> %s",
+	      id);
+
+	/* A take based on an old version: stale_version with the current ticket. */
+	SNAP(a, t.id, &before);
+	m = CALL(b, "ticket.take", "ll", "id", t.id, "version", t.version);
+	EXPECT_ERR(m, "stale_version");
+	TICKET(pc_at(m->map, "ticket"), &cur);
+	CHECK(cur.id == t.id && cur.version == u.version && cur.assignee_id == carla,
+	      "stale_version reply does not carry the current ticket");
+	UNCHANGED(a, &before);
+
+	/* Taking what one already has changes nothing. */
+	m = CALL(c, "ticket.take", "ll", "id", t.id, "version", u.version);
+	EXPECT_OK(m, "take again");
+	CHECK(pc_int_or(m->map, "ticket.version", 0) == u.version,
+	      "a no-op take bumped the version");
+	UNCHANGED(a, &before);
+
+	/* A pending ticket stays pending when taken. */
+	MOVE(c, &u, "pending");
+	m = CALL(b, "ticket.take", "ll", "id", t.id, "version", u.version);
+	EXPECT_OK(m, "ben takes a pending ticket");
+	CHECK(pc_streq(m->map, "ticket.status", "pending") &&
+	          pc_streq(m->map, "ticket.assignee", "ben"),
+	      "take of a pending ticket: %s", describe(m));
+	TICKET(pc_at(m->map, "ticket"), &u);
+
+	/* Resolved, closed and cancelled tickets cannot be taken. */
+	MOVE(b, &u, "resolved");
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(c, "ticket.take", "ll", "id", t.id, "version", u.version),
+	           "invalid_transition");
+	UNCHANGED(a, &before);
+	MOVE(b, &u, "closed");
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(c, "ticket.take", "ll", "id", t.id, "version", u.version),
+	           "invalid_transition");
+	UNCHANGED(a, &before);
+	unique(s, sizeof(s), "itest take cancelled");
+	CREATE(a, &t, "s", "subject", s);
+	MOVE(a, &t, "cancelled");
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(c, "ticket.take", "ll", "id", t.id, "version", t.version),
+	           "invalid_transition");
+	UNCHANGED(a, &before);
+
+	EXPECT_ERR(CALL(c, "ticket.take", "ll", "id", (int64_t)2000000000, "version", (int64_t)1),
+	           "not_found");
+	EXPECT_ERR(CALL(c, "ticket.take", "l", "id", t.id), "bad_request");
+	EXPECT_ERR(CALL(c, "ticket.take", "s", "id", "1"), "bad_request");
+	return true;
+}
+
+static const char ESC_REASON[] =
+    "VPN drops every 10 minutes for the whole floor — needs firewall logs";
+static const char ESC_TRIED[] =
+    "Restarted the client, reinstalled the VPN profile, tried wired LAN";
+static const char BACK_REASON[] = "Firewall rule fixed; please confirm with the caller";
+
+static bool test_escalate(void)
+{
+	struct pclient *a, *c, *w, *wsd;
+	int64_t ana, sd, net, t0;
+	struct pc_msg *m, *g, *push;
+	const msgpack_object *esc, *e;
+	struct snap before;
+	struct tk t, u, v, p;
+	char s[128], note[512];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	NEED(w = AGENT("dev"));
+	NEED(wsd = AGENT("ben"));
+	CHECK((ana = agent_id(a, "ana")) > 0, "agent.list has no ana");
+	CHECK((sd = queue_named(a, "Service Desk")) > 0, "no queue 'Service Desk'");
+	CHECK((net = queue_named(a, "Network")) > 0, "no queue 'Network'");
+	SUBSCRIBE(w, net);
+	SUBSCRIBE(wsd, sd);
+
+	unique(s, sizeof(s), "itest escalate");
+	CREATE(a, &t, "s", "subject", s);
+	CHECK(t.queue_id == sd && t.tier == 1, "not created in the Service Desk");
+	CHECK(t.owner_id == ana, "owner_id %" PRId64 ", not ana", t.owner_id);
+	NEED(g = GET(a, t.id, &u));
+	CHECK(pc_streq(g->map, "ticket.owner", "ana"), "owner is not ana");
+	CHECK((esc = escalations_of(g)) != NULL && esc->via.array.size == 0,
+	      "a new ticket has an escalation path");
+
+	/* Refused escalations change nothing. */
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id",
+	                net, "tried", ESC_TRIED),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id",
+	                net, "reason", ""),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.escalate", "lls", "id", t.id, "version", t.version, "reason",
+	                ESC_REASON),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id",
+	                (int64_t)999999, "reason", ESC_REASON),
+	           "not_found");
+	EXPECT_ERR(CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id",
+	                sd, "reason", ESC_REASON),
+	           "invalid_transition");
+	UNCHANGED(a, &before);
+
+	/* Functional escalation to the Network group. */
+	t0 = now_ms();
+	m = CALL(a, "ticket.escalate", "lllss", "id", t.id, "version", t.version, "queue_id", net,
+	         "reason", ESC_REASON, "tried", ESC_TRIED);
+	EXPECT_OK(m, "escalate to Network");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.queue_id == net && u.tier == 2 && pc_streq(m->map, "ticket.queue", "Network"),
+	      "escalated ticket is in queue %" PRId64 " tier %" PRId64, u.queue_id, u.tier);
+	CHECK(u.assignee_id == 0, "escalation left assignee %" PRId64, u.assignee_id);
+	CHECK(u.owner_id == ana && pc_streq(m->map, "ticket.owner", "ana"),
+	      "escalation changed the owner to %" PRId64, u.owner_id);
+	CHECK(strcmp(u.status, "open") == 0, "escalated new ticket is %s, not open", u.status);
+	CHECK(u.version == t.version + 1, "escalate: version %" PRId64, u.version);
+
+	NEED(push = PUSH(w, "updated", t.id, u.version));
+	TICKET(pc_at(push->map, "ticket"), &p);
+	CHECK(p.queue_id == net && p.tier == 2,
+	      "push to the Network subscriber shows queue %" PRId64, p.queue_id);
+	/* The Service Desk's subscribers see it leave. */
+	NEED(PUSH(wsd, "updated", t.id, u.version));
+
+	NEED(g = GET(a, t.id, &v));
+	CHECK((esc = escalations_of(g)) != NULL && esc->via.array.size == 1,
+	      "escalation path holds %d entries, not 1", esc ? (int)esc->via.array.size : -1);
+	e = &esc->via.array.ptr[0];
+	CHECK(pc_streq(e, "kind", "functional"), "escalation kind is not functional");
+	CHECK(pc_streq(e, "from_queue", "Service Desk") && pc_streq(e, "to_queue", "Network"),
+	      "escalation path from/to wrong");
+	CHECK(pc_streq(e, "reason", ESC_REASON), "escalation reason wrong");
+	CHECK(pc_streq(e, "tried", ESC_TRIED), "escalation tried wrong");
+	CHECK(pc_streq(e, "actor", "ana"), "escalation actor is not ana");
+	CHECK(pc_int_or(e, "at_ms", 0) >= t0 - 5000 && pc_int_or(e, "at_ms", 0) <= now_ms() + 5000,
+	      "escalation at_ms %" PRId64 " is not about now", pc_int_or(e, "at_ms", 0));
+	CHECK((e = find_event(g, "escalated", NULL)) != NULL, "no 'escalated' event");
+	CHECK(pc_streq(e, "actor", "ana") && pc_streq(e, "old", "Service Desk") &&
+	          pc_streq(e, "new", "Network"),
+	      "'escalated' event actor/old/new wrong");
+	CHECK(pc_str(e, "note", note, sizeof(note)) && strstr(note, ESC_REASON) != NULL &&
+	          strstr(note, ESC_TRIED) != NULL,
+	      "'escalated' event note lacks the reason or what was tried");
+	CHECK(has_status_change(g, "new", "open", "ana"), "no status event new -> open");
+
+	/* Again to the queue it is in. */
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(a, "ticket.escalate", "llls", "id", t.id, "version", u.version, "queue_id",
+	                net, "reason", ESC_REASON),
+	           "invalid_transition");
+	/* From an old version. */
+	m = CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id", sd,
+	         "reason", ESC_REASON);
+	EXPECT_ERR(m, "stale_version");
+	CHECK(pc_int_or(m->map, "ticket.version", 0) == u.version,
+	      "stale_version reply does not carry the current ticket");
+	UNCHANGED(a, &before);
+
+	/* Carla (Network, L2) takes it, then hands it back: the owner is the assignee again. */
+	m = CALL(c, "ticket.take", "ll", "id", t.id, "version", u.version);
+	EXPECT_OK(m, "carla takes the escalated ticket");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	m = CALL(c, "ticket.escalate", "llls", "id", t.id, "version", u.version, "queue_id", sd,
+	         "reason", BACK_REASON);
+	EXPECT_OK(m, "hand back to the Service Desk");
+	TICKET(pc_at(m->map, "ticket"), &v);
+	CHECK(v.queue_id == sd && v.tier == 1, "handed back into queue %" PRId64, v.queue_id);
+	CHECK(v.assignee_id == ana && pc_streq(m->map, "ticket.assignee", "ana"),
+	      "hand-back assigned %" PRId64 ", not the owner ana", v.assignee_id);
+	CHECK(v.owner_id == ana, "hand-back changed the owner");
+	CHECK(strcmp(v.status, "open") == 0 && v.version == u.version + 1,
+	      "hand-back: status %s version %" PRId64, v.status, v.version);
+	/* The group's subscriber sees it leave. */
+	NEED(push = PUSH(w, "updated", t.id, v.version));
+	CHECK(pc_int_or(push->map, "ticket.queue_id", 0) == sd, "hand-back push queue wrong");
+
+	NEED(g = GET(a, t.id, &v));
+	CHECK((esc = escalations_of(g)) != NULL && esc->via.array.size == 2,
+	      "escalation path holds %d entries, not 2", esc ? (int)esc->via.array.size : -1);
+	CHECK(pc_streq(&esc->via.array.ptr[0], "kind", "functional"), "first entry changed");
+	e = &esc->via.array.ptr[1];
+	CHECK(pc_streq(e, "kind", "handback"), "second entry is not a handback");
+	CHECK(pc_streq(e, "actor", "carla"), "handback actor is not carla");
+	CHECK(pc_streq(e, "from_queue", "Network") && pc_streq(e, "to_queue", "Service Desk"),
+	      "handback from/to wrong");
+	CHECK(pc_streq(e, "reason", BACK_REASON), "handback reason wrong");
+	CHECK(pc_streq(e, "tried", ""), "handback without 'tried' does not record \"\"");
+	CHECK(pc_int_or(&esc->via.array.ptr[0], "at_ms", 0) <= pc_int_or(e, "at_ms", 0),
+	      "escalation path not in order");
+	CHECK((e = find_event(g, "handed_back", NULL)) != NULL && pc_streq(e, "actor", "carla") &&
+	          pc_streq(e, "old", "Network") && pc_streq(e, "new", "Service Desk"),
+	      "no 'handed_back' event by carla from Network to Service Desk");
+	return true;
+}
+
+static bool test_escalate_between_groups(void)
+{
+	struct pclient *a, *c;
+	int64_t net, apps;
+	struct pc_msg *m, *g;
+	const msgpack_object *esc;
+	struct snap before;
+	struct tk t, u;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	CHECK((net = queue_named(a, "Network")) > 0 && (apps = queue_named(a, "Applications")) > 0,
+	      "no Network or Applications queue");
+	unique(s, sizeof(s), "itest escalate twice");
+	CREATE(a, &t, "s", "subject", s);
+	m = CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id", net,
+	         "reason", ESC_REASON);
+	EXPECT_OK(m, "escalate to Network");
+	TICKET(pc_at(m->map, "ticket"), &t);
+	m = CALL(c, "ticket.take", "ll", "id", t.id, "version", t.version);
+	EXPECT_OK(m, "carla takes it");
+	TICKET(pc_at(m->map, "ticket"), &t);
+
+	/* Tier 2 to tier 2 is a functional escalation too: the new group picks it up. */
+	m = CALL(c, "ticket.escalate", "lllss", "id", t.id, "version", t.version, "queue_id", apps,
+	         "reason", "It is the ERP client, not the network", "tried", "packet capture");
+	EXPECT_OK(m, "escalate Network -> Applications");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.queue_id == apps && u.tier == 2 && u.assignee_id == 0,
+	      "Network -> Applications: queue %" PRId64 " assignee %" PRId64, u.queue_id,
+	      u.assignee_id);
+	NEED(g = GET(a, t.id, &u));
+	CHECK((esc = escalations_of(g)) != NULL && esc->via.array.size == 2,
+	      "escalation path holds %d entries, not 2", esc ? (int)esc->via.array.size : -1);
+	CHECK(pc_streq(&esc->via.array.ptr[1], "kind", "functional") &&
+	          pc_streq(&esc->via.array.ptr[1], "from_queue", "Network") &&
+	          pc_streq(&esc->via.array.ptr[1], "to_queue", "Applications") &&
+	          pc_streq(&esc->via.array.ptr[1], "actor", "carla") &&
+	          pc_streq(&esc->via.array.ptr[1], "tried", "packet capture"),
+	      "second escalation entry wrong");
+
+	/* A resolved ticket is not escalated. */
+	MOVE(c, &u, "resolved");
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(c, "ticket.escalate", "llls", "id", t.id, "version", u.version, "queue_id",
+	                net, "reason", ESC_REASON),
+	           "invalid_transition");
+	UNCHANGED(a, &before);
+	return true;
+}
+
+/* Functional escalation goes to a tier-2 group: tier 1 to another tier-1 queue is refused.
+ * The demo data has a single tier-1 queue, so the test adds a second one. */
+static bool test_escalate_tier1_to_tier1(void)
+{
+	struct pclient *a;
+	int64_t front;
+	struct snap before;
+	struct tk t;
+	char s[128], out[1024];
+	int rc;
+
+	if (!need_db())
+		return false;
+	rc = run_psql("INSERT INTO queues (name, tier) VALUES ('Itest Front Desk', 1)"
+	              " ON CONFLICT (name) DO NOTHING",
+	              out, sizeof(out));
+	CHECK(rc == 0, "psql exited %d: %s", rc, out);
+	NEED(a = AGENT("ana"));
+	CHECK((front = queue_named(a, "Itest Front Desk")) > 0, "the added queue is not listed");
+	unique(s, sizeof(s), "itest escalate tier 1");
+	CREATE(a, &t, "s", "subject", s);
+	CHECK(t.tier == 1 && t.queue_id != front, "not created in the Service Desk");
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id",
+	                front, "reason", ESC_REASON),
+	           "bad_request");
+	UNCHANGED(a, &before);
+	return true;
+}
+
+static bool test_permissions_admin(void)
+{
+	struct pclient *adm, *a;
+	int64_t before_total, after_total, net, admin_id, total;
+	struct pc_msg *g;
+	struct snap before;
+	struct tk t, u;
+	char s[128];
+
+	NEED(adm = AGENT("admin"));
+	NEED(a = AGENT("ana"));
+	CHECK((net = queue_named(adm, "Network")) > 0, "no Network queue");
+	CHECK((admin_id = agent_id(adm, "admin")) > 0, "agent.list has no admin");
+	unique(s, sizeof(s), "itest admin");
+	CREATE(a, &t, "s", "subject", s);
+
+	/* Reading is allowed. */
+	NEED((before_total = total_tickets(adm)) >= 0);
+	NEED(LIST(adm, &total, "lb", "queue_id", t.queue_id, "open", 1));
+	NEED(g = GET(adm, t.id, &u));
+	CHECK(u.id == t.id, "admin ticket.get returned another ticket");
+	EXPECT_OK(CALL(adm, "ticket.get", "s", "key", t.key), "admin ticket.get by key");
+	SUBSCRIBE(adm, 0);
+	EXPECT_OK(CALL(adm, "resolution.list", ""), "admin resolution.list");
+	EXPECT_OK(CALL(adm, "queue.list", ""), "admin queue.list");
+	EXPECT_OK(CALL(adm, "agent.list", ""), "admin agent.list");
+
+	/* Working tickets is not. */
+	EXPECT_ERR(CALL(adm, "ticket.create", "s", "subject", s), "forbidden");
+	EXPECT_ERR(CALL(adm, "ticket.create", "ss", "subject", s, "client_key", s), "forbidden");
+	NEED((after_total = total_tickets(adm)) >= 0);
+	CHECK(after_total == before_total,
+	      "a forbidden create changed the total from %" PRId64 " to %" PRId64, before_total,
+	      after_total);
+	SNAP(adm, t.id, &before);
+	EXPECT_ERR(CALL(adm, "ticket.update", "lls", "id", t.id, "version", t.version, "subject",
+	                "admin was here"),
+	           "forbidden");
+	EXPECT_ERR(CALL(adm, "ticket.update", "lls", "id", t.id, "version", t.version, "status",
+	                "cancelled"),
+	           "forbidden");
+	EXPECT_ERR(CALL(adm, "ticket.update", "lll", "id", t.id, "version", t.version,
+	                "assignee_id", admin_id),
+	           "forbidden");
+	EXPECT_ERR(CALL(adm, "ticket.take", "ll", "id", t.id, "version", t.version), "forbidden");
+	EXPECT_ERR(CALL(adm, "ticket.escalate", "lllss", "id", t.id, "version", t.version,
+	                "queue_id", net, "reason", ESC_REASON, "tried", ESC_TRIED),
+	           "forbidden");
+	UNCHANGED(adm, &before);
+	ALIVE(adm);
+	return true;
+}
+
+static bool test_permissions_assign(void)
+{
+	struct pclient *a, *c, *d, *sup;
+	int64_t ana, ben, carla, dev;
+	struct pc_msg *m, *g;
+	struct snap before;
+	struct tk t, u;
+	char s[128], from[32], to[32];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	NEED(d = AGENT("dev"));
+	NEED(sup = AGENT("sam"));
+	CHECK((ana = agent_id(a, "ana")) > 0 && (ben = agent_id(a, "ben")) > 0 &&
+	          (carla = agent_id(a, "carla")) > 0 && (dev = agent_id(a, "dev")) > 0,
+	      "agent.list lacks a demo agent");
+	/* L2 may create and change tickets... */
+	unique(s, sizeof(s), "itest assign");
+	CREATE(c, &t, "s", "subject", s);
+	EXPECT_OK(CALL(c, "ticket.update", "lli", "id", t.id, "version", t.version, "urgency", 2),
+	          "carla changes a field");
+	NEED(GET(c, t.id, &t));
+
+	/* ...but not give them to someone else, alone or with other changes. */
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(
+	    CALL(c, "ticket.update", "lll", "id", t.id, "version", t.version, "assignee_id", ana),
+	    "forbidden");
+	EXPECT_ERR(CALL(c, "ticket.update", "llsl", "id", t.id, "version", t.version, "subject",
+	                "itest assign and rename", "assignee_id", ben),
+	           "forbidden");
+	EXPECT_ERR(
+	    CALL(d, "ticket.update", "lll", "id", t.id, "version", t.version, "assignee_id", carla),
+	    "forbidden");
+	UNCHANGED(a, &before);
+
+	/* Assigning to herself is taking, which L2 may do. */
+	m = CALL(c, "ticket.update", "lll", "id", t.id, "version", t.version, "assignee_id", carla);
+	EXPECT_OK(m, "carla assigns herself");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.assignee_id == carla && u.version == t.version + 1, "self-assignment not applied");
+
+	/* L1 dispatches to ben. */
+	m = CALL(a, "ticket.update", "lll", "id", t.id, "version", u.version, "assignee_id", ben);
+	EXPECT_OK(m, "ana assigns to ben");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.assignee_id == ben && pc_streq(m->map, "ticket.assignee", "ben"),
+	      "not assigned to ben");
+	NEED(g = GET(a, t.id, &u));
+	id_str(from, sizeof(from), carla);
+	id_str(to, sizeof(to), ben);
+	CHECK(pc_streq(find_change(g, "assignee_id", from, to), "actor", "ana"),
+	      "no assignee_id event %s -> %s by ana", from, to);
+
+	/* So does a supervisor. */
+	m = CALL(sup, "ticket.update", "lll", "id", t.id, "version", u.version, "assignee_id", dev);
+	EXPECT_OK(m, "sam assigns to dev");
+	CHECK(pc_int_or(m->map, "ticket.assignee_id", 0) == dev, "not assigned to dev");
+	return true;
+}
+
+static bool test_resolution_list(void)
+{
+	struct pclient *c = AGENT("ben");
+	const msgpack_object *codes;
+	struct pc_msg *m;
+	bool fixed = false, advice = false;
+	char prev[64] = "", code[64], label[256], s[128];
+	struct tk t;
+
+	NEED(c);
+	m = CALL(c, "resolution.list", "");
+	EXPECT_OK(m, "resolution.list");
+	CHECK((codes = array_at(m, "codes")) != NULL, "no codes array");
+	CHECK(codes->via.array.size >= 2, "only %u resolution codes", codes->via.array.size);
+	for (uint32_t i = 0; i < codes->via.array.size; i++) {
+		const msgpack_object *e = &codes->via.array.ptr[i];
+		size_t len;
+
+		CHECK(pc_str(e, "code", code, sizeof(code)) &&
+		          pc_str(e, "label", label, sizeof(label)),
+		      "entry %u lacks code/label strings", i);
+		len = strlen(code);
+		CHECK(len >= 1 && len <= 32 && strspn(code, "abcdefghijklmnopqrstuvwxyz_") == len,
+		      "code '%s' is not a lower-case identifier", code);
+		CHECK(label[0] != '\0', "code %s has an empty label", code);
+		CHECK(strcmp(prev, code) < 0, "codes not sorted or repeated at '%s'", code);
+		snprintf(prev, sizeof(prev), "%s", code);
+		if (strcmp(code, "fixed") == 0) {
+			CHECK(strcmp(label, "Fixed") == 0, "fixed is labelled '%s'", label);
+			fixed = true;
+		}
+		if (strcmp(code, "advice") == 0) {
+			CHECK(strcmp(label, "Advice / how-to given") == 0,
+			      "advice is labelled '%s'", label);
+			advice = true;
+		}
+		/* Every listed code resolves a ticket. */
+		unique(s, sizeof(s), "itest resolution code");
+		CREATE(c, &t, "s", "subject", s);
+		m = CALL(c, "ticket.update", "llsss", "id", t.id, "version", t.version, "status",
+		         "resolved", "resolution_code", code, "resolution_note", RES_NOTE);
+		EXPECT_OK(m, code);
+		CHECK(pc_streq(m->map, "ticket.resolution_code", code), "resolved with %s, got %s",
+		      code, describe(m));
+	}
+	CHECK(fixed && advice, "codes fixed and advice not both listed");
+	return true;
+}
+
 /* ================================================================ runner */
 
 static const struct {
@@ -1959,6 +2915,17 @@ static const struct {
     {"fragmented_and_coalesced_frames", test_fragmented_and_coalesced_frames},
     {"subscribe_twice_unsubscribe", test_subscribe_twice_unsubscribe},
     {"push_across_daemons", test_push_across_daemons},
+    {"lifecycle_transitions", test_lifecycle_transitions},
+    {"transition_table", test_transition_table},
+    {"reopen_window", test_reopen_window},
+    {"auto_close", test_auto_close},
+    {"take", test_take},
+    {"escalate", test_escalate},
+    {"escalate_between_groups", test_escalate_between_groups},
+    {"escalate_tier1_to_tier1", test_escalate_tier1_to_tier1},
+    {"permissions_admin", test_permissions_admin},
+    {"permissions_assign", test_permissions_assign},
+    {"resolution_list", test_resolution_list},
 };
 
 static bool selected(const char *name, int argc, char **argv)

@@ -1,6 +1,8 @@
 /* test_ticket.c - the ticket vocabulary and the default priority matrix agree with
- * sql/001_schema.sql (its CHECK lists and priority_matrix rows, copied here by hand: a change
- * on either side must be made on both). */
+ * sql/001_schema.sql (its CHECK lists and priority_matrix rows), and the status transition
+ * table with sql/002_lifecycle.sql (its status_transitions rows), all copied here by hand: a
+ * change on either side must be made on both. The role permission matrix is checked against
+ * the one documented in common/ticket.c. */
 #include <limits.h>
 #include <stddef.h>
 
@@ -148,6 +150,195 @@ static void test_priority_out_of_range(void)
 		       priority_default(bad[i][0], bad[i][1]));
 }
 
+/* INSERT INTO status_transitions VALUES (from_status, to_status), sql/002_lifecycle.sql */
+static const char *const sql_transitions[][2] = {
+    {"new", "open"},          {"new", "pending"},   {"new", "on_hold"},     {"new", "resolved"},
+    {"new", "cancelled"},     {"open", "pending"},  {"open", "on_hold"},    {"open", "resolved"},
+    {"open", "cancelled"},    {"pending", "open"},  {"pending", "on_hold"}, {"pending", "resolved"},
+    {"pending", "cancelled"}, {"on_hold", "open"},  {"on_hold", "pending"}, {"on_hold", "resolved"},
+    {"on_hold", "cancelled"}, {"resolved", "open"}, {"resolved", "closed"},
+};
+
+static void test_transitions_match_schema(void)
+{
+	bool want[TS_COUNT][TS_COUNT] = {{false}};
+	int pairs = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(sql_transitions); i++) {
+		int from = name_index(ticket_status_names, sql_transitions[i][0]);
+		int to = name_index(ticket_status_names, sql_transitions[i][1]);
+		if (!CHECKF(from >= 0 && to >= 0, "transition row %zu (%s -> %s) names no status",
+		            i, sql_transitions[i][0], sql_transitions[i][1]))
+			continue;
+		CHECKF(!want[from][to], "transition %s -> %s listed twice", sql_transitions[i][0],
+		       sql_transitions[i][1]);
+		want[from][to] = true;
+	}
+	/* Every one of the 7 x 7 pairs, the 19 listed ones allowed and the 30 others not. */
+	for (int from = 0; from < TS_COUNT; from++) {
+		for (int to = 0; to < TS_COUNT; to++) {
+			CHECKF(ticket_transition_allowed(from, to) == want[from][to],
+			       "ticket_transition_allowed(%s, %s) = %d, schema says %d",
+			       ticket_status_names[from], ticket_status_names[to],
+			       ticket_transition_allowed(from, to), want[from][to]);
+			pairs++;
+		}
+	}
+	CHECK_EQ_INT(pairs, 49);
+	CHECK_EQ_INT(ARRAY_LEN(sql_transitions), 19);
+}
+
+static void test_transitions_rules(void)
+{
+	/* The lifecycle the schema's rows spell out, stated directly. */
+	for (int s = 0; s < TS_COUNT; s++) {
+		CHECKF(!ticket_transition_allowed(s, s), "%s -> itself is allowed",
+		       ticket_status_names[s]);
+		CHECKF(!ticket_transition_allowed(s, TS_NEW), "%s -> new is allowed",
+		       ticket_status_names[s]);
+		CHECKF(!ticket_transition_allowed(TS_CLOSED, s), "closed -> %s is allowed",
+		       ticket_status_names[s]);
+		CHECKF(!ticket_transition_allowed(TS_CANCELLED, s), "cancelled -> %s is allowed",
+		       ticket_status_names[s]);
+		/* Only a resolved ticket closes. */
+		CHECKF(ticket_transition_allowed(s, TS_CLOSED) == (s == TS_RESOLVED),
+		       "%s -> closed is %s", ticket_status_names[s],
+		       ticket_transition_allowed(s, TS_CLOSED) ? "allowed" : "refused");
+	}
+	CHECK(ticket_transition_allowed(TS_RESOLVED, TS_OPEN));       /* reopen */
+	CHECK(!ticket_transition_allowed(TS_RESOLVED, TS_CANCELLED)); /* resolved is done */
+	CHECK(!ticket_transition_allowed(TS_NEW, TS_CLOSED));
+}
+
+static void test_transitions_out_of_range(void)
+{
+	static const int bad[] = {-1, TS_COUNT, TS_COUNT + 1, 100, INT_MIN, INT_MAX};
+
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		for (int s = 0; s < TS_COUNT; s++) {
+			CHECKF(!ticket_transition_allowed(bad[i], s),
+			       "ticket_transition_allowed(%d, %d) is true", bad[i], s);
+			CHECKF(!ticket_transition_allowed(s, bad[i]),
+			       "ticket_transition_allowed(%d, %d) is true", s, bad[i]);
+		}
+		for (size_t j = 0; j < ARRAY_LEN(bad); j++)
+			CHECKF(!ticket_transition_allowed(bad[i], bad[j]),
+			       "ticket_transition_allowed(%d, %d) is true", bad[i], bad[j]);
+	}
+}
+
+/* The permission matrix of the lifecycle, as documented in common/ticket.c and
+ * docs/lifecycle.md: administrators configure the desk and only read tickets; L2 may do
+ * everything but assign tickets to others. Cells are named by enumerator, so permissions added
+ * later do not shift them. */
+#define DOC_PERMS PERM_COUNT
+static const struct {
+	int role;
+	bool may[DOC_PERMS];
+} doc_perms[] = {
+    {ROLE_L1,
+     {[PERM_TICKET_READ] = true,
+      [PERM_TICKET_CREATE] = true,
+      [PERM_TICKET_UPDATE] = true,
+      [PERM_TICKET_TAKE] = true,
+      [PERM_TICKET_ESCALATE] = true,
+      [PERM_TICKET_ASSIGN] = true,
+      [PERM_TICKET_COMMENT] = true,
+      [PERM_TICKET_MERGE] = true,
+      [PERM_REQUESTER_EDIT] = true}},
+    {ROLE_L2,
+     {[PERM_TICKET_READ] = true,
+      [PERM_TICKET_CREATE] = true,
+      [PERM_TICKET_UPDATE] = true,
+      [PERM_TICKET_TAKE] = true,
+      [PERM_TICKET_ESCALATE] = true,
+      [PERM_TICKET_ASSIGN] = false,
+      [PERM_TICKET_COMMENT] = true,
+      [PERM_TICKET_MERGE] = true,
+      [PERM_REQUESTER_EDIT] = true}},
+    {ROLE_SUPERVISOR,
+     {[PERM_TICKET_READ] = true,
+      [PERM_TICKET_CREATE] = true,
+      [PERM_TICKET_UPDATE] = true,
+      [PERM_TICKET_TAKE] = true,
+      [PERM_TICKET_ESCALATE] = true,
+      [PERM_TICKET_ASSIGN] = true,
+      [PERM_TICKET_COMMENT] = true,
+      [PERM_TICKET_ACK] = true,
+      [PERM_TICKET_MERGE] = true,
+      [PERM_REQUESTER_EDIT] = true}},
+    {ROLE_ADMIN,
+     {[PERM_TICKET_READ] = true,
+      [PERM_TICKET_CREATE] = false,
+      [PERM_TICKET_UPDATE] = false,
+      [PERM_TICKET_TAKE] = false,
+      [PERM_TICKET_ESCALATE] = false,
+      [PERM_TICKET_ASSIGN] = false,
+      [PERM_REQUESTER_EDIT] = true}},
+};
+
+static void test_role_may_matrix(void)
+{
+	int cells = 0, roles_seen = 0;
+
+	CHECK_EQ_INT(ARRAY_LEN(doc_perms), ROLE_COUNT);
+	for (size_t r = 0; r < ARRAY_LEN(doc_perms); r++) {
+		int role = doc_perms[r].role;
+		roles_seen |= 1 << role;
+		for (int p = 0; p < DOC_PERMS; p++) {
+			CHECKF(role_may(role, (enum perm)p) == doc_perms[r].may[p],
+			       "role_may(%s, %s) = %d, documented %d", agent_role_names[role],
+			       perm_names[p], role_may(role, (enum perm)p), doc_perms[r].may[p]);
+			cells++;
+		}
+	}
+	CHECK_EQ_INT(cells, 4 * 10);
+	CHECK_EQ_INT(roles_seen, (1 << ROLE_COUNT) - 1);
+	CHECK_EQ_INT(ROLE_COUNT, 4);
+	/* The six lifecycle permissions come first, in the matrix's column order. */
+	CHECK_EQ_INT(PERM_TICKET_READ, 0);
+	CHECK_EQ_INT(PERM_TICKET_CREATE, 1);
+	CHECK_EQ_INT(PERM_TICKET_UPDATE, 2);
+	CHECK_EQ_INT(PERM_TICKET_TAKE, 3);
+	CHECK_EQ_INT(PERM_TICKET_ESCALATE, 4);
+	CHECK_EQ_INT(PERM_TICKET_ASSIGN, 5);
+	CHECK(PERM_COUNT >= DOC_PERMS);
+	/* Spelled out: the cells that deny. */
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_CREATE));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_UPDATE));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_TAKE));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_ESCALATE));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_ASSIGN));
+	CHECK(!role_may(ROLE_L2, PERM_TICKET_ASSIGN));
+	CHECK(!role_may(ROLE_L1, PERM_TICKET_ACK));
+	CHECK(!role_may(ROLE_L2, PERM_TICKET_ACK));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_ACK));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_COMMENT));
+	CHECK(!role_may(ROLE_ADMIN, PERM_TICKET_MERGE));
+	CHECK(role_may(ROLE_ADMIN, PERM_TICKET_READ));
+}
+
+static void test_role_may_edges(void)
+{
+	static const int bad_roles[] = {-1, ROLE_COUNT, ROLE_COUNT + 1, INT_MIN, INT_MAX};
+	static const int bad_perms[] = {PERM_COUNT, PERM_COUNT + 1, -2, INT_MIN, INT_MAX};
+
+	/* PERM_NONE: what every logged-in agent may do. */
+	for (int role = 0; role < ROLE_COUNT; role++)
+		CHECKF(role_may(role, PERM_NONE), "role_may(%s, PERM_NONE) is false",
+		       agent_role_names[role]);
+	for (size_t i = 0; i < ARRAY_LEN(bad_roles); i++)
+		for (int p = 0; p < PERM_COUNT; p++)
+			CHECKF(!role_may(bad_roles[i], (enum perm)p), "role_may(%d, %s) is true",
+			       bad_roles[i], perm_names[p]);
+	for (int role = 0; role < ROLE_COUNT; role++)
+		for (size_t i = 0; i < ARRAY_LEN(bad_perms); i++)
+			CHECKF(!role_may(role, (enum perm)bad_perms[i]), "role_may(%s, %d) is true",
+			       agent_role_names[role], bad_perms[i]);
+	/* One name per permission, for the forbidden message. */
+	CHECK_EQ_INT(table_len(perm_names), PERM_COUNT);
+}
+
 int main(void)
 {
 	RUN(test_names_match_schema);
@@ -156,5 +347,10 @@ int main(void)
 	RUN(test_name_index_unknown);
 	RUN(test_priority_matrix);
 	RUN(test_priority_out_of_range);
+	RUN(test_transitions_match_schema);
+	RUN(test_transitions_rules);
+	RUN(test_transitions_out_of_range);
+	RUN(test_role_may_matrix);
+	RUN(test_role_may_edges);
 	return check_done();
 }
