@@ -1,0 +1,141 @@
+/* main.c - desk, the agent console: command line, logging and the event loop's lifetime. */
+#include <event2/event.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "log.h"
+#include "proto.h"
+#include "util.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+	        "usage: desk [options]\n"
+	        "\n"
+	        "The desk helpdesk agent console.\n"
+	        "\n"
+	        "  -H, --host HOST   deskd address (default $DESK_HOST or 127.0.0.1)\n"
+	        "  -p, --port PORT   deskd port (default $DESK_PORT or %d)\n"
+	        "  -u, --user LOGIN  prefill the login\n"
+	        "      --log FILE    write a log to FILE (the screen is no place for one)\n"
+	        "      --debug       log debug messages too\n"
+	        "  -h, --help        show this help\n"
+	        "  -V, --version     show the version\n",
+	        PROTO_DEFAULT_PORT);
+}
+
+static int parse_port(const char *s, int *port)
+{
+	int64_t v;
+
+	if (parse_i64(s, &v) != 0 || v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
+}
+
+/* libevent's own complaints go to our log, not onto the curses screen. */
+static void event_log(int severity, const char *msg)
+{
+	switch (severity) {
+	case EVENT_LOG_ERR:
+		log_error("libevent: %s", msg);
+		break;
+	case EVENT_LOG_WARN:
+		log_warn("libevent: %s", msg);
+		break;
+	default:
+		log_debug("libevent: %s", msg);
+		break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
+	    {"user", required_argument, NULL, 'u'}, {"log", required_argument, NULL, 'L'},
+	    {"debug", no_argument, NULL, 'D'},      {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
+	};
+	const char *host = getenv("DESK_HOST");
+	const char *env_port = getenv("DESK_PORT");
+	const char *user = NULL, *logfile = NULL;
+	bool debug = false;
+	int port = PROTO_DEFAULT_PORT;
+	int c;
+
+	/* First of all: wcwidth, ncursesw and utf8_width all depend on the locale. */
+	setlocale(LC_ALL, "");
+
+	if (host == NULL || host[0] == '\0')
+		host = "127.0.0.1";
+	if (env_port != NULL && env_port[0] != '\0' && parse_port(env_port, &port) != 0) {
+		fprintf(stderr, "desk: DESK_PORT is not a port number: %s\n", env_port);
+		return 2;
+	}
+	while ((c = getopt_long(argc, argv, "H:p:u:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			if (parse_port(optarg, &port) != 0) {
+				fprintf(stderr, "desk: not a port number: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'u':
+			if (optarg[0] == '\0' || strlen(optarg) > 4 * LIMIT_LOGIN) {
+				fprintf(stderr, "desk: unusable login: %s\n", optarg);
+				return 2;
+			}
+			user = optarg;
+			break;
+		case 'L':
+			logfile = optarg;
+			break;
+		case 'D':
+			debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("desk %s (protocol %d)\n", DESK_VERSION, PROTO_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "desk: unexpected argument: %s\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "desk: needs a terminal\n");
+		return 2;
+	}
+
+	/* Anything written to stderr would land in the middle of the screen. */
+	log_set_file(logfile != NULL ? logfile : "/dev/null");
+	log_set_level(debug ? LOG_DEBUG : LOG_INFO);
+	event_set_log_callback(event_log);
+	log_info("desk %s starting; server %s:%d", DESK_VERSION, host, port);
+
+	if (app_init(host, port, user) != 0)
+		return 1;
+	app_run();
+	app_fini();
+	log_info("desk exiting");
+	log_set_file(NULL);
+	libevent_global_shutdown();
+	return 0;
+}

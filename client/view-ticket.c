@@ -1,0 +1,442 @@
+/* view-ticket.c - one ticket in full: fields, description, history timeline; live. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "keys.h"
+#include "log.h"
+#include "proto.h"
+#include "utf8.h"
+#include "util.h"
+#include "view.h"
+
+#define VALUE_COLS 60 /* old/new values in the timeline are cut to this many columns */
+
+static struct {
+	int64_t id;
+	struct ticket *t;
+	struct tevent *ev;
+	size_t nev;
+	struct tcomment *cm;
+	size_t ncm;
+	uintptr_t seq;
+	bool loading;
+	bool refetch; /* a push arrived while loading: fetch again after the reply */
+	char error[256];
+	int top;   /* first content line shown */
+	int lines; /* content lines at the last draw */
+	int rows;  /* rows visible at the last draw */
+} tv;
+
+static const struct keyhelp ticket_keys[] = {
+    {"q Esc", "back", true},     {"\xe2\x86\x91\xe2\x86\x93", "scroll", true},
+    {"PgUp PgDn", "page", true}, {"r", "reload", true},
+    {"?", "help", true},         {"Home End", "top / bottom", false},
+    {"n", "new ticket", false},  {NULL, NULL, false},
+};
+
+static void fetch(void);
+
+static void got_ticket(const msgpack_object *r, void *arg)
+{
+	if ((uintptr_t)arg != tv.seq)
+		return;
+	tv.loading = false;
+	if (r == NULL)
+		return; /* reload() fetches again once the session is back */
+	if (!reply_ok(r)) {
+		reply_error_text(r, tv.error, sizeof(tv.error));
+		app_redraw();
+		return;
+	}
+	struct ticket *t = ticket_parse(mp_get(r, "ticket"));
+	if (t == NULL || t->id != tv.id) {
+		ticket_free(t);
+		snprintf(tv.error, sizeof(tv.error), "The server sent an unreadable ticket");
+		app_redraw();
+		return;
+	}
+	ticket_free(tv.t);
+	tevents_free(tv.ev, tv.nev);
+	tcomments_free(tv.cm, tv.ncm);
+	tv.t = t;
+	tv.ev = tevents_parse(mp_get(r, "events"), &tv.nev);
+	tv.cm = tcomments_parse(mp_get(r, "comments"), &tv.ncm);
+	tv.error[0] = '\0';
+	if (tv.refetch) {
+		tv.refetch = false;
+		fetch();
+	}
+	app_redraw();
+}
+
+static void fetch(void)
+{
+	if (!app_online())
+		return;
+	uintptr_t seq = ++tv.seq;
+	msgpack_packer *pk = conn_begin(app.conn, "ticket.get", 1, got_ticket, (void *)seq);
+	pk_kint(pk, "id", tv.id);
+	tv.loading = conn_end(app.conn) != 0;
+}
+
+void view_ticket_open(int64_t id)
+{
+	if (id != tv.id) {
+		ticket_free(tv.t);
+		tevents_free(tv.ev, tv.nev);
+		tcomments_free(tv.cm, tv.ncm);
+		tv.t = NULL;
+		tv.ev = NULL;
+		tv.nev = 0;
+		tv.cm = NULL;
+		tv.ncm = 0;
+		tv.id = id;
+	}
+	tv.top = 0;
+	tv.error[0] = '\0';
+	app_set_view(&view_ticket);
+}
+
+/* ---- drawing: a virtual page scrolled through the body --------------------------------- */
+
+struct page {
+	struct rect r;
+	int top;
+	int n; /* lines emitted so far */
+};
+
+/* Screen row for the next content line, or -1 if it is scrolled out of view. */
+static int next_row(struct page *p)
+{
+	int i = p->n++ - p->top;
+
+	return i >= 0 && i < p->r.h ? p->r.y + i : -1;
+}
+
+/* Emit text word-wrapped at cols columns starting at column x, each line its own row. */
+static void wrapped(struct page *p, int x, int cols, const char *s, attr_t a)
+{
+	size_t n = strlen(s), off = 0;
+
+	if (n == 0) {
+		next_row(p);
+		return;
+	}
+	while (off < n) {
+		size_t next, len = ui_wrap(s + off, n - off, cols, &next);
+		int y = next_row(p);
+		if (y >= 0)
+			ui_putn(y, x, s + off, len, cols, a, false);
+		off += next;
+	}
+}
+
+static void field_pair(int y, int x, int w, const char *label, const char *value, attr_t va)
+{
+	ui_put(y, x, label, 10, ui_attr(UI_LABEL));
+	ui_put(y, x + 11, value, w - 11, va);
+}
+
+struct pair {
+	const char *label, *value;
+	enum ui_elem e;
+};
+
+static void draw_fields(struct page *p, const struct ticket *t)
+{
+	const struct queue_info *q = app_queue(t->queue_id);
+	char pri[64], queue[256], created[32], updated[32], ver[24], spent[32], res[256];
+	const char *dash = ui_dash();
+	struct pair f[24];
+	size_t n = 0;
+
+	snprintf(pri, sizeof(pri), "P%d  (impact %d, urgency %d)", t->priority, t->impact,
+	         t->urgency);
+	snprintf(queue, sizeof(queue), "%s (tier %d)", q != NULL ? q->name : t->queue, t->tier);
+	ui_fmt_time(created, sizeof(created), "%Y-%m-%d %H:%M", t->created_ms);
+	ui_fmt_time(updated, sizeof(updated), "%Y-%m-%d %H:%M", t->updated_ms);
+	snprintf(ver, sizeof(ver), "%lld", (long long)t->version);
+
+	f[n++] = (struct pair){"Status", t->status, UI_TITLE};
+	f[n++] = (struct pair){"Priority", pri, (enum ui_elem)(UI_P1 + t->priority - 1)};
+	f[n++] = (struct pair){"Type", type_label(t->type), UI_NORMAL};
+	f[n++] = (struct pair){"Channel", channel_label(t->channel), UI_NORMAL};
+	f[n++] = (struct pair){"Queue", queue, UI_NORMAL};
+	f[n++] = (struct pair){"Assignee", t->assignee[0] ? t->assignee : dash, UI_NORMAL};
+	f[n++] = (struct pair){"Requester", t->requester[0] ? t->requester : dash, UI_NORMAL};
+	f[n++] = (struct pair){"Owner", t->owner[0] ? t->owner : dash, UI_NORMAL};
+	/* The rest only when it says something, so a plain ticket stays compact. */
+	if (t->category[0] != '\0')
+		f[n++] = (struct pair){"Category", t->category, UI_NORMAL};
+	if (t->minutes_spent > 0) {
+		snprintf(spent, sizeof(spent), "%lld min", (long long)t->minutes_spent);
+		f[n++] = (struct pair){"Time spent", spent, UI_NORMAL};
+	}
+	if (t->resolution_code != NULL) {
+		snprintf(res, sizeof(res), "%s%s%s", t->resolution_code,
+		         t->resolution_note != NULL && t->resolution_note[0] ? ": " : "",
+		         t->resolution_note != NULL ? t->resolution_note : "");
+		f[n++] = (struct pair){"Resolution", res, UI_NORMAL};
+	}
+	if (t->raise_state[0] != '\0' && strcmp(t->raise_state, "none") != 0)
+		f[n++] = (struct pair){"Raised", t->raise_state, UI_ERROR};
+	if (t->question_open)
+		f[n++] = (struct pair){"Question", "open, waiting for an answer", UI_ERROR};
+	if (t->merged_into != NULL)
+		f[n++] = (struct pair){"Merged into", t->merged_into, UI_NORMAL};
+	if (t->problem != NULL)
+		f[n++] = (struct pair){"Problem", t->problem, UI_NORMAL};
+	f[n++] = (struct pair){"Version", ver, UI_NORMAL};
+	f[n++] = (struct pair){"Created", created, UI_NORMAL};
+	f[n++] = (struct pair){"Updated", updated, UI_NORMAL};
+
+	/* Two columns when there is room for them, else one. */
+	int ncol = p->r.w >= 70 ? 2 : 1;
+	int cw = p->r.w / ncol;
+	for (size_t i = 0; i < n; i += (size_t)ncol) {
+		int y = next_row(p);
+		if (y < 0)
+			continue;
+		for (int c = 0; c < ncol && i + (size_t)c < n; c++)
+			field_pair(y, p->r.x + c * cw, cw - 2, f[i + c].label, f[i + c].value,
+			           ui_attr(f[i + c].e));
+	}
+}
+
+/* A value for the timeline: nil as a dash, long text cut (a description change would
+ * otherwise fill the screen). */
+static void short_value(char *buf, size_t len, const char *v)
+{
+	if (v == NULL) {
+		snprintf(buf, len, "%s", ui_dash());
+		return;
+	}
+	size_t n = strlen(v), cut = utf8_fit(v, n, VALUE_COLS, NULL);
+	const char *nl = memchr(v, '\n', cut);
+	if (nl != NULL)
+		cut = (size_t)(nl - v);
+	snprintf(buf, len, "\"%.*s%s\"", (int)cut, v, cut < n ? ui_ellipsis() : "");
+}
+
+static void event_text(const struct tevent *e, char *buf, size_t len)
+{
+	char o[VALUE_COLS * 4 + 16], n[VALUE_COLS * 4 + 16];
+	size_t k;
+
+	if (strcmp(e->kind, "created") == 0 ||
+	    (e->field == NULL && e->old == NULL && e->new_ == NULL)) {
+		k = (size_t)snprintf(buf, len, "%s", e->kind);
+	} else if (e->field == NULL) {
+		/* escalated / handed_back: from one queue to another */
+		short_value(o, sizeof(o), e->old);
+		short_value(n, sizeof(n), e->new_);
+		k = (size_t)snprintf(buf, len, "%s: %s %s %s", e->kind, o,
+		                     ui_utf8 ? "\xe2\x86\x92" : "->", n);
+	} else {
+		short_value(o, sizeof(o), e->old);
+		short_value(n, sizeof(n), e->new_);
+		k = (size_t)snprintf(buf, len, "%s%s: %s %s %s",
+		                     strcmp(e->kind, "field") == 0 ? "" : "(SQL) ", e->field, o,
+		                     ui_utf8 ? "\xe2\x86\x92" : "->", n);
+	}
+	if (e->note != NULL && e->note[0] != '\0' && k < len)
+		snprintf(buf + k, len - k, " %s %s", ui_dash(), e->note);
+}
+
+static void draw_history(struct page *p)
+{
+	const int tw = 17, aw = 10; /* "2025-11-23 12:05 " and the actor column */
+	int xw = p->r.w - tw - aw;
+	char when[32], what[1024];
+
+	for (size_t i = 0; i < tv.nev; i++) {
+		const struct tevent *e = &tv.ev[i];
+		ui_fmt_time(when, sizeof(when), "%Y-%m-%d %H:%M", e->at_ms);
+		event_text(e, what, sizeof(what));
+		int first = p->n;
+		if (xw < 10) {
+			wrapped(p, p->r.x, p->r.w, what, A_NORMAL);
+		} else {
+			wrapped(p, p->r.x + tw + aw, xw, what, A_NORMAL);
+		}
+		/* Time and actor go on the event's first line, if that line is on screen. */
+		int y = first - p->top;
+		if (y >= 0 && y < p->r.h && xw >= 10) {
+			ui_put(p->r.y + y, p->r.x, when, tw - 1, ui_attr(UI_LABEL));
+			ui_put(p->r.y + y, p->r.x + tw, e->actor != NULL ? e->actor : "system",
+			       aw - 1, e->actor != NULL ? A_BOLD : ui_attr(UI_LABEL));
+		}
+	}
+}
+
+/* Comments, oldest first: a heading line per comment, the body wrapped under it. */
+static void draw_comments(struct page *p)
+{
+	char buf[256], when[32], mins[32];
+	int y;
+
+	next_row(p);
+	if ((y = next_row(p)) >= 0) {
+		snprintf(buf, sizeof(buf), "Comments (%zu)", tv.ncm);
+		ui_put(y, p->r.x, buf, p->r.w, ui_attr(UI_TITLE));
+	}
+	for (size_t i = 0; i < tv.ncm; i++) {
+		const struct tcomment *c = &tv.cm[i];
+		ui_fmt_time(when, sizeof(when), "%Y-%m-%d %H:%M", c->at_ms);
+		mins[0] = '\0';
+		if (c->minutes > 0)
+			snprintf(mins, sizeof(mins), ", %lld min", (long long)c->minutes);
+		if ((y = next_row(p)) >= 0) {
+			int x = p->r.x;
+			x += ui_put(y, x, when, p->r.w, ui_attr(UI_LABEL)) + 1;
+			x += ui_put(y, x, c->author, p->r.x + p->r.w - x, A_BOLD) + 1;
+			snprintf(buf, sizeof(buf), "(%s%s)", c->kind, mins);
+			ui_put(y, x, buf, p->r.x + p->r.w - x, ui_attr(UI_LABEL));
+		}
+		wrapped(p, p->r.x + 2, p->r.w - 2, c->body, A_NORMAL);
+	}
+}
+
+static void ticket_draw(struct rect r)
+{
+	struct page p = {.r = {r.y, r.x + 1, r.h, r.w - 2}, .top = tv.top};
+	const struct ticket *t = tv.t;
+	char buf[128];
+	int y;
+
+	tv.rows = r.h;
+	if (t == NULL) {
+		const char *msg = tv.error[0] != '\0' ? tv.error
+		                  : app_online()      ? "Loading"
+		                                      : "Not loaded (offline)";
+		ui_put(r.y, r.x + 1, msg, r.w - 2, ui_attr(tv.error[0] ? UI_ERROR : UI_LABEL));
+		return;
+	}
+	/* Title: key, then the subject wrapped beside it. */
+	int kw = utf8_width(t->key, strlen(t->key)) + 2;
+	int first = p.n;
+	wrapped(&p, p.r.x + kw, p.r.w - kw, t->subject, ui_attr(UI_TITLE));
+	if ((y = first - p.top) >= 0 && y < p.r.h)
+		ui_put(p.r.y + y, p.r.x, t->key, kw, ui_attr(UI_TITLE));
+	if (tv.error[0] != '\0' && (y = next_row(&p)) >= 0)
+		ui_put(y, p.r.x, tv.error, p.r.w, ui_attr(UI_ERROR));
+	next_row(&p);
+	draw_fields(&p, t);
+
+	next_row(&p);
+	if ((y = next_row(&p)) >= 0)
+		ui_put(y, p.r.x, "Description", p.r.w, ui_attr(UI_TITLE));
+	if (t->description == NULL || t->description[0] == '\0') {
+		if ((y = next_row(&p)) >= 0)
+			ui_put(y, p.r.x + 2, "(none)", p.r.w - 2, ui_attr(UI_LABEL));
+	} else {
+		wrapped(&p, p.r.x + 2, p.r.w - 2, t->description, A_NORMAL);
+	}
+
+	if (tv.ncm > 0)
+		draw_comments(&p);
+
+	next_row(&p);
+	if ((y = next_row(&p)) >= 0) {
+		snprintf(buf, sizeof(buf), "History (%zu)", tv.nev);
+		ui_put(y, p.r.x, buf, p.r.w, ui_attr(UI_TITLE));
+	}
+	draw_history(&p);
+
+	tv.lines = p.n;
+	/* Keys may have scrolled past the end; settle and repaint once. */
+	int max_top = tv.lines > r.h ? tv.lines - r.h : 0;
+	if (tv.top > max_top) {
+		tv.top = max_top;
+		ui_clear(r, A_NORMAL);
+		ticket_draw(r);
+		return;
+	}
+	if (max_top > 0) {
+		snprintf(buf, sizeof(buf), " %d%% ", max_top > 0 ? tv.top * 100 / max_top : 100);
+		ui_put_right(r.y + r.h - 1, r.x, buf, r.w, ui_attr(UI_BORDER) | A_REVERSE);
+	}
+}
+
+/* ---- keys and hooks ------------------------------------------------------------------ */
+
+static bool ticket_key(int type, wint_t ch)
+{
+	int page = tv.rows > 2 ? tv.rows - 1 : 1;
+
+	if (key_is(type, ch, 'q') || key_is(type, ch, KEY_ESCAPE) || key_fn(type, ch, KEY_LEFT) ||
+	    key_fn(type, ch, KEY_BACKSPACE)) {
+		app_set_view(&view_queue);
+		return true;
+	}
+	if (key_is(type, ch, 'r')) {
+		fetch();
+		return true;
+	}
+	if (key_is(type, ch, 'n')) {
+		view_create_open(tv.t != NULL ? tv.t->queue_id : 0);
+		return true;
+	}
+	if (key_fn(type, ch, KEY_UP) || key_is(type, ch, 'k'))
+		tv.top--;
+	else if (key_fn(type, ch, KEY_DOWN) || key_is(type, ch, 'j'))
+		tv.top++;
+	else if (key_fn(type, ch, KEY_PPAGE))
+		tv.top -= page;
+	else if (key_fn(type, ch, KEY_NPAGE) || key_is(type, ch, ' '))
+		tv.top += page;
+	else if (key_fn(type, ch, KEY_HOME) || key_is(type, ch, 'g'))
+		tv.top = 0;
+	else if (key_fn(type, ch, KEY_END) || key_is(type, ch, 'G'))
+		tv.top = tv.lines;
+	else
+		return false;
+	if (tv.top < 0)
+		tv.top = 0;
+	return true;
+}
+
+static void ticket_enter(void)
+{
+	fetch();
+}
+
+static void ticket_push(const struct ticket *t, bool created)
+{
+	if (t->id != tv.id || app.view != &view_ticket)
+		return;
+	if (tv.t != NULL && tv.t->version >= t->version)
+		return;
+	if (tv.loading)
+		tv.refetch = true;
+	else
+		fetch();
+}
+
+static void ticket_reload(bool current)
+{
+	if (current)
+		fetch();
+}
+
+static void ticket_fini(void)
+{
+	ticket_free(tv.t);
+	tevents_free(tv.ev, tv.nev);
+	tcomments_free(tv.cm, tv.ncm);
+	memset(&tv, 0, sizeof(tv));
+}
+
+const struct view view_ticket = {
+    .title = "Ticket",
+    .keys = ticket_keys,
+    .enter = ticket_enter,
+    .draw = ticket_draw,
+    .key = ticket_key,
+    .push = ticket_push,
+    .reload = ticket_reload,
+    .fini = ticket_fini,
+};
