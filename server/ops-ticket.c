@@ -52,6 +52,8 @@ static const struct {
     {"raise_reason", COL_STR},
     {"merged_into", COL_STR},
     {"problem", COL_STR},
+    {"escalated_ms", COL_INT},
+    {"escalation_reason", COL_STR},
 };
 
 void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
@@ -650,8 +652,10 @@ out:
 
 static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	static const char *const sorts[] = {"updated", "created", "priority", "key", NULL};
-	static const char *const sort_sql[] = {"updated_ms", "created_ms", "priority", "id"};
+	static const char *const sorts[] = {"updated", "created",   "priority",
+	                                    "key",     "escalated", NULL};
+	static const char *const sort_sql[] = {"updated_ms", "created_ms", "priority", "id",
+	                                       "escalated_ms"};
 	struct args a = ARGS_INIT(m);
 	struct strbuf where = {0};
 	int64_t queue_id, tier, assignee, limit = 100, offset = 0;

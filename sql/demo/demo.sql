@@ -488,3 +488,9 @@ UPDATE tickets
        resolution_note = 'Resolved with the requester on the phone; details in the history.'
  WHERE status IN ('resolved', 'closed') AND resolved_at IS NULL;
 SELECT set_config('desk.via_api', 'off', true);
+
+-- Route the top-level categories (created by sql/003_work.sql) to the demo's L2 groups.
+UPDATE categories c SET default_queue_id = q.id FROM queues q
+ WHERE c.parent_id IS NULL AND q.name = CASE c.name WHEN 'Hardware' THEN 'Hardware'
+     WHEN 'Network' THEN 'Network' WHEN 'Software' THEN 'Applications'
+     WHEN 'Security' THEN 'Security' END;
