@@ -191,8 +191,8 @@ static const char SQL_REQUESTER_SEARCH[] =
     " FROM requesters r, p"
     " WHERE r.name ILIKE '%' || p.q || '%' OR r.email ILIKE '%' || p.q || '%'"
     "    OR r.phone LIKE '%' || p.q || '%'"
-    " ORDER BY (lower(r.name) LIKE p.q || '%' OR lower(r.email) LIKE p.q || '%'"
-    "           OR r.phone LIKE p.q || '%') DESC, r.name, r.id"
+    " ORDER BY coalesce(lower(r.name) LIKE p.q || '%' OR lower(r.email) LIKE p.q || '%'"
+    "           OR r.phone LIKE p.q || '%', false) DESC, r.name, r.id"
     " LIMIT $2";
 
 static void pack_requesters(struct req *r, const PGresult *res, const char *key)
