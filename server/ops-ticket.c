@@ -54,6 +54,8 @@ static const struct {
     {"problem", COL_STR},
     {"escalated_ms", COL_INT},
     {"escalation_reason", COL_STR},
+    {"priority_override", COL_BOOL},
+    {"priority_reason", COL_STR},
 };
 
 void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)

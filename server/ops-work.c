@@ -105,6 +105,36 @@ static void op_ticket_ack(struct session *s, uint32_t rid, const msgpack_object 
 	submit_versioned(s, rid, q, id);
 }
 
+/* ---------------------------------------------------------------- priority override */
+
+static const char SQL_SET_PRIORITY[] =
+    "SELECT " TICKET_COLUMNS " FROM desk_ticket_set_priority($1::int, $2::bigint,"
+    " $3::int, $4::smallint, $5)";
+
+static void op_ticket_set_priority(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	int64_t id = 0, version = 0, priority = 0;
+	const char *reason;
+	size_t reason_len;
+
+	args_int(&a, "id", true, 1, INT64_MAX, &id);
+	args_int(&a, "version", true, 1, INT32_MAX, &version);
+	int kind = args_int_or_nil(&a, "priority", 1, 4, &priority);
+	args_str(&a, "reason", false, 0, LIMIT_NOTE, &reason, &reason_len);
+	if (!a.bad && kind == 0)
+		args_fail(&a,
+		          "field 'priority' is required (nil returns to the computed priority)");
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = versioned_query(s, SQL_SET_PRIORITY, id, version);
+	if (kind == 1)
+		db_param_int(q, priority);
+	else
+		db_param_null(q);
+	db_param(q, reason, reason_len);
+	submit_versioned(s, rid, q, id);
+}
+
 /* ---------------------------------------------------------------- merge, link */
 
 static const char SQL_MERGE[] =
@@ -388,6 +418,7 @@ const struct op_def work_ops[] = {
     {"ticket.comment", NEED_LOGIN, PERM_TICKET_COMMENT, op_ticket_comment},
     {"ticket.raise", NEED_LOGIN, PERM_TICKET_COMMENT, op_ticket_raise},
     {"ticket.ack", NEED_LOGIN, PERM_TICKET_ACK, op_ticket_ack},
+    {"ticket.set_priority", NEED_LOGIN, PERM_TICKET_ACK, op_ticket_set_priority},
     {"ticket.merge", NEED_LOGIN, PERM_TICKET_MERGE, op_ticket_merge},
     {"ticket.link", NEED_LOGIN, PERM_TICKET_MERGE, op_ticket_link},
     {"problem.resolve_linked", NEED_LOGIN, PERM_TICKET_UPDATE, op_problem_resolve_linked},

@@ -237,7 +237,14 @@ static void op_queue_list(struct session *s, uint32_t rid, const msgpack_object 
 }
 
 static const char SQL_AGENT_LIST[] =
-    "SELECT id, login, name, role FROM agents WHERE active ORDER BY login";
+    "SELECT a.id, a.login, a.name, a.role,"
+    " coalesce(a.last_seen > now() - interval '90 seconds', false),"
+    " (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.id"
+    "   AND t.status IN ('new', 'open', 'pending', 'on_hold')),"
+    " (SELECT coalesce(sum(c.minutes), 0) FROM ticket_comments c WHERE c.author_id = a.id"
+    "   AND c.at >= date_trunc('day', now())),"
+    " (SELECT coalesce(sum(c.minutes), 0) FROM ticket_comments c WHERE c.author_id = a.id)"
+    " FROM agents a WHERE a.active ORDER BY a.login";
 
 static void agent_list_done(PGresult *res, void *arg)
 {
@@ -253,8 +260,17 @@ static void agent_list_done(PGresult *res, void *arg)
 	reply_begin(&f, r->rid, 1);
 	pk_str(&f.pk, "agents");
 	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++)
-		pack_agent(&f.pk, res, i);
+	for (int i = 0; i < PQntuples(res); i++) {
+		msgpack_pack_map(&f.pk, 8);
+		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
+		pk_kstr(&f.pk, "login", db_get(res, i, 1));
+		pk_kstr(&f.pk, "name", db_get(res, i, 2));
+		pk_kstr(&f.pk, "role", db_get(res, i, 3));
+		pk_kbool(&f.pk, "present", db_get(res, i, 4)[0] == 't');
+		pk_kint(&f.pk, "open_assigned", db_get_int(res, i, 5));
+		pk_kint(&f.pk, "minutes_today", db_get_int(res, i, 6));
+		pk_kint(&f.pk, "minutes_total", db_get_int(res, i, 7));
+	}
 	session_send(r->s, &f);
 	frame_out_destroy(&f);
 out:

@@ -47,7 +47,8 @@ void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0);
 	"resolution_code, "
 #define TICKET_COLUMNS_C                                                                           \
 	"resolved_ms, category_id, category, minutes_spent, question_open, raise_state, "          \
-	"raise_reason, merged_into, problem, escalated_ms, escalation_reason"
+	"raise_reason, merged_into, problem, escalated_ms, escalation_reason, priority_override, " \
+	"priority_reason"
 #define TICKET_COLUMNS                                                                             \
 	TICKET_COLUMNS_A "description, " TICKET_COLUMNS_B "resolution_note, " TICKET_COLUMNS_C
 #define TICKET_LIST_COLUMNS                                                                        \
