@@ -133,7 +133,12 @@ static void op_ping(struct session *s, uint32_t rid, const msgpack_object *m)
 
 /* ---------------------------------------------------------------- login */
 
-static const char SQL_LOGIN[] = "SELECT id, login, name, role FROM desk_login($1, $2)";
+/* Logging in also marks the agent present, committed before the reply (automatic assignment
+ * and supervisors' views may look at once). */
+static const char SQL_LOGIN[] =
+    "WITH a AS (SELECT id, login, name, role FROM desk_login($1, $2)),"
+    " seen AS (UPDATE agents SET last_seen = now() WHERE id IN (SELECT id FROM a))"
+    " SELECT id, login, name, role FROM a";
 
 static void pack_agent(msgpack_packer *pk, const PGresult *res, int row)
 {
@@ -169,7 +174,6 @@ static void login_done(PGresult *res, void *arg)
 	s->role = name_index(agent_role_names, db_get(res, 0, 3));
 	log_info("session %llu: logged in as %s (%s)", (unsigned long long)s->id, s->login,
 	         agent_role_names[s->role]);
-	sessions_heartbeat(s->srv); /* present from now on, for automatic assignment */
 	reply_begin(&f, r->rid, 1);
 	pk_str(&f.pk, "agent");
 	pack_agent(&f.pk, res, 0);

@@ -482,6 +482,7 @@ DROP TABLE demo_script;
 -- Lifecycle bookkeeping (sql/002_lifecycle.sql) for the resolved and closed demo tickets,
 -- written as deskd writes it, so no 'sql_update' events are recorded for it.
 SELECT set_config('desk.via_api', 'on', true);
+SELECT set_config('desk.loading', 'on', true);
 UPDATE tickets
    SET resolved_at = updated_at,
        resolution_code = CASE WHEN type = 'information_request' THEN 'advice' ELSE 'fixed' END,

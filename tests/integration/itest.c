@@ -2872,7 +2872,1106 @@ static bool test_resolution_list(void)
 	return true;
 }
 
+/* ================================================================ working a ticket */
+
+/* A boolean field: 1 true, 0 false, -1 missing or not a boolean. */
+static int bool_at(const msgpack_object *o, const char *path)
+{
+	const msgpack_object *b = pc_at(o, path);
+
+	return b != NULL && b->type == MSGPACK_OBJECT_BOOLEAN ? (int)b->via.boolean : -1;
+}
+
+static struct pc_msg *comment_at(int line, struct pclient *pc, int64_t id, const char *kind,
+                                 const char *body, int minutes)
+{
+	return call_at(line, pc, "ticket.comment", "lssi", "id", id, "kind", kind, "body", body,
+	               "minutes", minutes);
+}
+/* COMMENT(pc, id, kind, body, minutes): the reply. */
+#define COMMENT(pc, id, kind, body, minutes)                                                       \
+	comment_at(__LINE__, (pc), (id), (kind), (body), (minutes))
+
+/* The comments of a ticket.get reply (NULL if missing). */
+static const msgpack_object *comments_of(const struct pc_msg *m)
+{
+	return array_at(m, "comments");
+}
+
+/* The first event of a ticket.get reply with this kind whose note is note. */
+static const msgpack_object *find_event_note(const struct pc_msg *m, const char *kind,
+                                             const char *field, const char *note)
+{
+	const msgpack_object *ev = array_at(m, "events");
+
+	for (uint32_t i = 0; ev != NULL && i < ev->via.array.size; i++) {
+		const msgpack_object *e = &ev->via.array.ptr[i];
+		if (pc_streq(e, "kind", kind) && (field == NULL || pc_streq(e, "field", field)) &&
+		    pc_streq(e, "note", note))
+			return e;
+	}
+	return NULL;
+}
+
+/* run_psql that records a failure; out holds the output without its trailing newline. */
+static bool psql_at(int line, const char *sql, char *out, size_t outlen)
+{
+	int rc = run_psql(sql, out, outlen);
+	size_t n = strlen(out);
+
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	if (rc != 0) {
+		fail_at(line, "psql exited %d on \"%s\": %s", rc, sql, out);
+		return false;
+	}
+	return true;
+}
+#define PSQL(sql, out) NEED(psql_at(__LINE__, (sql), (out), sizeof(out)))
+
+static const char REPLY_BODY[] = "Hello, the driver was reinstalled — please try printing again.";
+static const char NOTE_BODY[] = "Internal: spooler crashed twice this week, see KB-118.";
+
+static bool test_comment(void)
+{
+	struct pclient *a, *w, *adm;
+	struct pc_msg *m, *g;
+	const msgpack_object *cm, *c0, *c1, *e;
+	struct snap before;
+	struct tk t, u;
+	char s[128], big[1442];
+
+	NEED(a = AGENT("ana"));
+	NEED(w = AGENT("ben"));
+	NEED(adm = AGENT("admin"));
+	unique(s, sizeof(s), "itest comment");
+	CREATE(a, &t, "s", "subject", s);
+	NEED(g = GET(a, t.id, &u));
+	CHECK(pc_int_or(g->map, "ticket.minutes_spent", -1) == 0,
+	      "a new ticket has minutes_spent %" PRId64,
+	      pc_int_or(g->map, "ticket.minutes_spent", -1));
+	CHECK(bool_at(g->map, "ticket.question_open") == 0, "a new ticket has question_open set");
+	CHECK((cm = comments_of(g)) != NULL && cm->via.array.size == 0,
+	      "a new ticket has no empty comments array");
+	SUBSCRIBE(w, t.queue_id);
+
+	m = COMMENT(a, t.id, "reply", REPLY_BODY, 5);
+	EXPECT_OK(m, "reply");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.version == t.version + 1, "reply: version %" PRId64 " from %" PRId64, u.version,
+	      t.version);
+	CHECK(pc_int_or(m->map, "ticket.minutes_spent", -1) == 5,
+	      "after a 5-minute reply minutes_spent is %" PRId64,
+	      pc_int_or(m->map, "ticket.minutes_spent", -1));
+	NEED(PUSH(w, "updated", t.id, u.version));
+
+	m = COMMENT(a, t.id, "note", NOTE_BODY, 10);
+	EXPECT_OK(m, "note");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.version == t.version + 2, "note: version %" PRId64 " from %" PRId64, u.version,
+	      t.version);
+	CHECK(pc_int_or(m->map, "ticket.minutes_spent", -1) == 15,
+	      "after 5 + 10 minutes minutes_spent is %" PRId64,
+	      pc_int_or(m->map, "ticket.minutes_spent", -1));
+	NEED(m = PUSH(w, "updated", t.id, u.version));
+	CHECK(pc_int_or(m->map, "ticket.minutes_spent", -1) == 15, "push minutes_spent is not 15");
+
+	NEED(g = GET(a, t.id, &u));
+	CHECK(u.version == t.version + 2 && pc_int_or(g->map, "ticket.minutes_spent", -1) == 15,
+	      "ticket.get: version %" PRId64 " minutes_spent %" PRId64, u.version,
+	      pc_int_or(g->map, "ticket.minutes_spent", -1));
+	CHECK((cm = comments_of(g)) != NULL && cm->via.array.size == 2,
+	      "ticket.get holds %d comments, not 2", cm ? (int)cm->via.array.size : -1);
+	c0 = &cm->via.array.ptr[0];
+	c1 = &cm->via.array.ptr[1];
+	CHECK(pc_int_or(c0, "id", 0) > 0 && pc_int_or(c0, "at_ms", 0) > 0,
+	      "comment lacks id/at_ms");
+	CHECK(pc_streq(c0, "author", "ana") && pc_streq(c0, "kind", "reply") &&
+	          pc_streq(c0, "body", REPLY_BODY) && pc_int_or(c0, "minutes", -1) == 5,
+	      "first comment is not ana's 5-minute reply");
+	CHECK(pc_streq(c1, "author", "ana") && pc_streq(c1, "kind", "note") &&
+	          pc_streq(c1, "body", NOTE_BODY) && pc_int_or(c1, "minutes", -1) == 10,
+	      "second comment is not ana's 10-minute note");
+	CHECK(pc_int_or(c0, "id", 0) < pc_int_or(c1, "id", 0) &&
+	          pc_int_or(c0, "at_ms", 0) <= pc_int_or(c1, "at_ms", 0),
+	      "comments not oldest first");
+	CHECK((e = find_event(g, "reply", NULL)) != NULL && pc_streq(e, "actor", "ana"),
+	      "no 'reply' event by ana");
+	CHECK((e = find_event(g, "note", NULL)) != NULL && pc_streq(e, "actor", "ana"),
+	      "no 'note' event by ana");
+
+	/* Refused comments change nothing. */
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(COMMENT(a, t.id, "reply", "", 0), "bad_request");
+	EXPECT_ERR(COMMENT(a, t.id, "shout", "HELLO", 0), "bad_request");
+	EXPECT_ERR(COMMENT(a, t.id, "note", "too long", 1441), "bad_request");
+	EXPECT_ERR(COMMENT(a, t.id, "note", "negative", -1), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.comment", "ls", "id", t.id, "body", "no kind"), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.comment", "ls", "id", t.id, "kind", "note"), "bad_request");
+	EXPECT_ERR(COMMENT(adm, t.id, "note", "admin was here", 1), "forbidden");
+	UNCHANGED(a, &before);
+	NEED(g = GET(a, t.id, &u));
+	CHECK(comments_of(g)->via.array.size == 2 &&
+	          pc_int_or(g->map, "ticket.minutes_spent", -1) == 15,
+	      "a refused comment was stored");
+	EXPECT_ERR(COMMENT(a, (int64_t)2000000000, "note", "nobody", 1), "not_found");
+
+	/* The boundaries are accepted; minutes default to 0. */
+	EXPECT_OK(COMMENT(a, t.id, "note", "a whole day", 1440), "minutes 1440");
+	m = CALL(a, "ticket.comment", "lss", "id", t.id, "kind", "note", "body", "no minutes");
+	EXPECT_OK(m, "comment without minutes");
+	CHECK(pc_int_or(m->map, "ticket.minutes_spent", -1) == 15 + 1440,
+	      "minutes_spent %" PRId64 ", expected %d",
+	      pc_int_or(m->map, "ticket.minutes_spent", -1), 15 + 1440);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	EXPECT_OK(COMMENT(w, t.id, "reply", big, 0), "ben replies");
+	NEED(g = GET(a, t.id, &u));
+	CHECK((cm = comments_of(g)) != NULL && cm->via.array.size == 5 &&
+	          pc_streq(&cm->via.array.ptr[4], "author", "ben") &&
+	          pc_int_or(&cm->via.array.ptr[3], "minutes", -1) == 0,
+	      "later comments not listed as expected");
+	return true;
+}
+
+static bool test_question_answer(void)
+{
+	static const char QUESTION[] = "Which VPN client version does the caller run?";
+	static const char ANSWER[] = "FortiClient 7.0.9, per the caller.";
+	struct pclient *a, *c;
+	struct pc_msg *m, *g;
+	const msgpack_object *cm;
+	struct snap before;
+	struct tk t, t2, u;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	unique(s, sizeof(s), "itest question");
+	CREATE(a, &t, "s", "subject", s);
+	unique(s, sizeof(s), "itest no question");
+	CREATE(a, &t2, "s", "subject", s);
+
+	m = COMMENT(c, t.id, "question", QUESTION, 3);
+	EXPECT_OK(m, "carla asks");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(bool_at(m->map, "ticket.question_open") == 1, "question_open not set by a question");
+	CHECK(u.version == t.version + 1, "question did not bump the version");
+
+	/* No open question on the other ticket: nothing to answer. */
+	SNAP(a, t2.id, &before);
+	EXPECT_ERR(COMMENT(a, t2.id, "answer", ANSWER, 2), "invalid_transition");
+	UNCHANGED(a, &before);
+	NEED(g = GET(a, t2.id, &u));
+	CHECK(comments_of(g)->via.array.size == 0, "a refused answer was stored");
+	CHECK(bool_at(g->map, "ticket.question_open") == 0,
+	      "question_open set on the other ticket");
+
+	m = COMMENT(a, t.id, "answer", ANSWER, 2);
+	EXPECT_OK(m, "ana answers");
+	CHECK(bool_at(m->map, "ticket.question_open") == 0, "question_open not cleared by answer");
+	CHECK(pc_int_or(m->map, "ticket.minutes_spent", -1) == 5, "minutes_spent is not 3 + 2");
+	NEED(g = GET(a, t.id, &u));
+	CHECK(bool_at(g->map, "ticket.question_open") == 0, "ticket.get shows question_open");
+	CHECK((cm = comments_of(g)) != NULL && cm->via.array.size == 2 &&
+	          pc_streq(&cm->via.array.ptr[0], "kind", "question") &&
+	          pc_streq(&cm->via.array.ptr[0], "author", "carla") &&
+	          pc_streq(&cm->via.array.ptr[0], "body", QUESTION) &&
+	          pc_streq(&cm->via.array.ptr[1], "kind", "answer") &&
+	          pc_streq(&cm->via.array.ptr[1], "author", "ana"),
+	      "comments are not carla's question then ana's answer");
+	CHECK(find_event(g, "question", NULL) != NULL && find_event(g, "answer", NULL) != NULL,
+	      "no 'question' / 'answer' events");
+
+	/* The question is answered: a second answer has nothing to answer. */
+	EXPECT_ERR(COMMENT(a, t.id, "answer", "again", 0), "invalid_transition");
+	return true;
+}
+
+static const char RAISE_REASON[] = "VIP caller, third outage this week; needs a decision today";
+
+static bool test_raise_ack(void)
+{
+	struct pclient *a, *c, *sup, *adm;
+	int64_t total;
+	struct pc_msg *m, *g;
+	struct snap before;
+	struct tk t, t2, u, cur;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	NEED(sup = AGENT("sam"));
+	NEED(adm = AGENT("admin"));
+	unique(s, sizeof(s), "itest raise");
+	CREATE(a, &t, "s", "subject", s);
+	unique(s, sizeof(s), "itest not raised");
+	CREATE(a, &t2, "s", "subject", s);
+	NEED(g = GET(a, t.id, &u));
+	CHECK(pc_streq(g->map, "ticket.raise_state", "none") &&
+	          is_nil(pc_at(g->map, "ticket.raise_reason")),
+	      "a new ticket's raise_state is not 'none' with a nil reason");
+
+	EXPECT_ERR(CALL(a, "ticket.raise", "lls", "id", t.id, "version", t.version, "reason", ""),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.raise", "ll", "id", t.id, "version", t.version), "bad_request");
+	EXPECT_ERR(CALL(adm, "ticket.raise", "lls", "id", t.id, "version", t.version, "reason",
+	                RAISE_REASON),
+	           "forbidden");
+
+	m = CALL(a, "ticket.raise", "lls", "id", t.id, "version", t.version, "reason",
+	         RAISE_REASON);
+	EXPECT_OK(m, "ana raises");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.version == t.version + 1, "raise: version %" PRId64 " from %" PRId64, u.version,
+	      t.version);
+	CHECK(pc_streq(m->map, "ticket.raise_state", "raised") &&
+	          pc_streq(m->map, "ticket.raise_reason", RAISE_REASON),
+	      "after raise: %s", describe(m));
+
+	NEED(m = LIST(a, &total, "bi", "raised", 1, "limit", 500));
+	CHECK(list_has(m, t.id), "ticket.list raised:true misses the raised ticket");
+	CHECK(!list_has(m, t2.id), "ticket.list raised:true lists a ticket never raised");
+	for (uint32_t i = 0; i < list_len(m); i++)
+		CHECK(pc_streq(list_item(m, i), "raise_state", "raised"),
+		      "ticket.list raised:true lists a ticket whose raise_state is not 'raised'");
+
+	/* Already raised. */
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(c, "ticket.raise", "lls", "id", t.id, "version", u.version, "reason",
+	                "raising again"),
+	           "invalid_transition");
+	/* Only supervisors acknowledge. */
+	EXPECT_ERR(CALL(a, "ticket.ack", "ll", "id", t.id, "version", u.version), "forbidden");
+	EXPECT_ERR(CALL(c, "ticket.ack", "ll", "id", t.id, "version", u.version), "forbidden");
+	EXPECT_ERR(CALL(adm, "ticket.ack", "ll", "id", t.id, "version", u.version), "forbidden");
+	/* Based on an old version. */
+	m = CALL(sup, "ticket.ack", "ll", "id", t.id, "version", t.version);
+	EXPECT_ERR(m, "stale_version");
+	TICKET(pc_at(m->map, "ticket"), &cur);
+	CHECK(cur.version == u.version, "stale_version reply does not carry the current ticket");
+	UNCHANGED(a, &before);
+
+	/* Nothing to acknowledge on a ticket never raised. */
+	EXPECT_ERR(CALL(sup, "ticket.ack", "ll", "id", t2.id, "version", t2.version),
+	           "invalid_transition");
+
+	m = CALL(sup, "ticket.ack", "lls", "id", t.id, "version", u.version, "note",
+	         "Calling the customer's IT manager");
+	EXPECT_OK(m, "sam acknowledges");
+	TICKET(pc_at(m->map, "ticket"), &cur);
+	CHECK(cur.version == u.version + 1 &&
+	          pc_streq(m->map, "ticket.raise_state", "acknowledged"),
+	      "after ack: %s", describe(m));
+	NEED(m = LIST(a, &total, "bi", "raised", 1, "limit", 500));
+	CHECK(!list_has(m, t.id), "an acknowledged ticket is still listed as raised");
+	NEED(g = GET(a, t.id, &u));
+	CHECK(pc_streq(find_change(g, "raise_state", "none", "raised"), "actor", "ana"),
+	      "no raise_state event none -> raised by ana");
+	CHECK(pc_streq(find_change(g, "raise_state", "raised", "acknowledged"), "actor", "sam"),
+	      "no raise_state event raised -> acknowledged by sam");
+
+	/* Acknowledged is not raised: a second ack is refused. */
+	SNAP(a, t.id, &before);
+	EXPECT_ERR(CALL(sup, "ticket.ack", "ll", "id", t.id, "version", cur.version),
+	           "invalid_transition");
+	UNCHANGED(a, &before);
+	EXPECT_ERR(CALL(sup, "ticket.ack", "ll", "id", (int64_t)2000000000, "version", (int64_t)1),
+	           "not_found");
+	return true;
+}
+
+static bool test_merge(void)
+{
+	struct pclient *a, *adm;
+	struct pc_msg *m, *g;
+	const msgpack_object *e;
+	struct snap before, before_c;
+	struct tk ta, tb, tc, u;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(adm = AGENT("admin"));
+	unique(s, sizeof(s), "itest merge duplicate");
+	CREATE(a, &ta, "s", "subject", s);
+	unique(s, sizeof(s), "itest merge survivor");
+	CREATE(a, &tb, "s", "subject", s);
+	unique(s, sizeof(s), "itest merge bystander");
+	CREATE(a, &tc, "s", "subject", s);
+
+	SNAP(a, ta.id, &before);
+	EXPECT_ERR(
+	    CALL(a, "ticket.merge", "lll", "id", ta.id, "version", ta.version, "into_id", ta.id),
+	    "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.merge", "lll", "id", ta.id, "version", ta.version, "into_id",
+	                (int64_t)2000000000),
+	           "not_found");
+	EXPECT_ERR(CALL(a, "ticket.merge", "ll", "id", ta.id, "version", ta.version),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.merge", "lll", "id", ta.id, "version", ta.version + 1, "into_id",
+	                tb.id),
+	           "stale_version");
+	EXPECT_ERR(
+	    CALL(adm, "ticket.merge", "lll", "id", ta.id, "version", ta.version, "into_id", tb.id),
+	    "forbidden");
+	UNCHANGED(a, &before);
+
+	m = CALL(a, "ticket.merge", "lll", "id", ta.id, "version", ta.version, "into_id", tb.id);
+	EXPECT_OK(m, "merge A into B");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.id == ta.id, "merge replied with ticket %" PRId64 ", not the duplicate", u.id);
+	CHECK(strcmp(u.status, "closed") == 0, "merged duplicate is %s, not closed", u.status);
+	CHECK(strcmp(u.resolution_code, "duplicate") == 0, "merged duplicate resolution_code '%s'",
+	      u.resolution_code);
+	CHECK(pc_streq(m->map, "ticket.merged_into", tb.key), "merged_into is not %s: %s", tb.key,
+	      describe(m));
+	CHECK(u.version == ta.version + 1, "merge: version %" PRId64 " from %" PRId64, u.version,
+	      ta.version);
+
+	NEED(g = GET(a, ta.id, &u));
+	CHECK(pc_streq(g->map, "ticket.merged_into", tb.key), "ticket.get merged_into is not %s",
+	      tb.key);
+	CHECK((e = find_event(g, "merged", NULL)) != NULL && pc_streq(e, "actor", "ana"),
+	      "no 'merged' event by ana on the duplicate");
+	CHECK(pc_streq(e, "new", tb.key), "'merged' event does not name %s", tb.key);
+	NEED(g = GET(a, tb.id, &u));
+	CHECK(strcmp(u.status, "new") == 0 && is_nil(pc_at(g->map, "ticket.merged_into")),
+	      "the survivor changed status to %s or got merged_into", u.status);
+	CHECK((e = find_event(g, "merged_from", NULL)) != NULL && pc_streq(e, "actor", "ana"),
+	      "no 'merged_from' event by ana on the survivor");
+	CHECK(pc_streq(e, "new", ta.key), "'merged_from' event does not name %s", ta.key);
+
+	/* The duplicate is closed now... */
+	NEED(GET(a, ta.id, &u));
+	SNAP(a, tc.id, &before_c);
+	EXPECT_ERR(
+	    CALL(a, "ticket.merge", "lll", "id", ta.id, "version", u.version, "into_id", tc.id),
+	    "invalid_transition");
+	/* ...and was itself merged: nothing merges into it. */
+	EXPECT_ERR(
+	    CALL(a, "ticket.merge", "lll", "id", tc.id, "version", tc.version, "into_id", ta.id),
+	    "invalid_transition");
+	UNCHANGED(a, &before_c);
+	NEED(GET(a, ta.id, &u));
+	CHECK(u.version == before.t.version + 1, "a refused merge changed the merged duplicate");
+
+	/* A cancelled survivor is refused too. */
+	NEED(GET(a, tb.id, &tb));
+	MOVE(a, &tb, "cancelled");
+	EXPECT_ERR(
+	    CALL(a, "ticket.merge", "lll", "id", tc.id, "version", tc.version, "into_id", tb.id),
+	    "invalid_transition");
+	UNCHANGED(a, &before_c);
+	return true;
+}
+
+static bool test_link_resolve_linked(void)
+{
+	struct pclient *a, *c, *adm;
+	struct pc_msg *m, *g;
+	struct snap before;
+	struct tk p, i1, i2, i3, x, u;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(c = AGENT("carla"));
+	NEED(adm = AGENT("admin"));
+	unique(s, sizeof(s), "itest problem: core switch drops VLAN 20");
+	CREATE(c, &p, "ss", "subject", s, "type", "problem");
+	NEED(g = GET(c, p.id, &u));
+	CHECK(pc_streq(g->map, "ticket.type", "problem") && is_nil(pc_at(g->map, "ticket.problem")),
+	      "problem ticket not created with type problem");
+	unique(s, sizeof(s), "itest incident 1");
+	CREATE(a, &i1, "s", "subject", s);
+	unique(s, sizeof(s), "itest incident 2");
+	CREATE(a, &i2, "s", "subject", s);
+	unique(s, sizeof(s), "itest incident 3");
+	CREATE(a, &i3, "s", "subject", s);
+	unique(s, sizeof(s), "itest not a problem");
+	CREATE(a, &x, "s", "subject", s);
+
+	m = CALL(a, "ticket.link", "lll", "id", i1.id, "version", i1.version, "problem_id", p.id);
+	EXPECT_OK(m, "link incident 1");
+	TICKET(pc_at(m->map, "ticket"), &i1);
+	CHECK(pc_streq(m->map, "ticket.problem", p.key), "linked ticket's problem is not %s: %s",
+	      p.key, describe(m));
+	CHECK(i1.version == 2, "link: version %" PRId64 ", not 2", i1.version);
+	m = CALL(c, "ticket.link", "lll", "id", i2.id, "version", i2.version, "problem_id", p.id);
+	EXPECT_OK(m, "link incident 2");
+	TICKET(pc_at(m->map, "ticket"), &i2);
+	CHECK(pc_streq(m->map, "ticket.problem", p.key), "second link's problem is not %s", p.key);
+	NEED(g = GET(a, i2.id, &u));
+	CHECK(pc_streq(g->map, "ticket.problem", p.key), "ticket.get problem is not %s", p.key);
+
+	/* Refused links. */
+	SNAP(a, i3.id, &before);
+	EXPECT_ERR(
+	    CALL(a, "ticket.link", "lll", "id", i3.id, "version", i3.version, "problem_id", x.id),
+	    "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.link", "lll", "id", i3.id, "version", i3.version, "problem_id",
+	                (int64_t)2000000000),
+	           "not_found");
+	EXPECT_ERR(CALL(a, "ticket.link", "ll", "id", i3.id, "version", i3.version), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.link", "lll", "id", i3.id, "version", i3.version + 1,
+	                "problem_id", p.id),
+	           "stale_version");
+	EXPECT_ERR(
+	    CALL(adm, "ticket.link", "lll", "id", i3.id, "version", i3.version, "problem_id", p.id),
+	    "forbidden");
+	UNCHANGED(a, &before);
+	/* A problem is not linked to itself. */
+	EXPECT_ERR(
+	    CALL(c, "ticket.link", "lll", "id", p.id, "version", p.version, "problem_id", p.id),
+	    "bad_request");
+
+	/* The problem must be resolved first. */
+	SNAP(a, i1.id, &before);
+	EXPECT_ERR(CALL(c, "problem.resolve_linked", "l", "id", p.id), "invalid_transition");
+	UNCHANGED(a, &before);
+	EXPECT_ERR(CALL(c, "problem.resolve_linked", "l", "id", (int64_t)2000000000), "not_found");
+	EXPECT_ERR(CALL(adm, "problem.resolve_linked", "l", "id", p.id), "forbidden");
+
+	NEED(GET(c, p.id, &p));
+	MOVE(c, &p, "resolved");
+	m = CALL(c, "problem.resolve_linked", "l", "id", p.id);
+	EXPECT_OK(m, "problem.resolve_linked");
+	CHECK(pc_int_or(m->map, "resolved", -1) == 2, "resolved %" PRId64 " tickets, not 2: %s",
+	      pc_int_or(m->map, "resolved", -1), describe(m));
+	NEED(g = GET(a, i1.id, &u));
+	CHECK(strcmp(u.status, "resolved") == 0 && strcmp(u.resolution_code, "fixed") == 0 &&
+	          u.has_resolution_note && u.resolved_ms > 0,
+	      "incident 1: status %s resolution_code '%s'", u.status, u.resolution_code);
+	CHECK(u.version == i1.version + 1, "incident 1: version %" PRId64 " from %" PRId64,
+	      u.version, i1.version);
+	CHECK(pc_streq(find_change(g, "status", "new", "resolved"), "actor", "carla"),
+	      "incident 1: no status event new -> resolved by carla");
+	NEED(GET(a, i2.id, &u));
+	CHECK(strcmp(u.status, "resolved") == 0 && strcmp(u.resolution_code, "fixed") == 0 &&
+	          u.has_resolution_note,
+	      "incident 2: status %s resolution_code '%s'", u.status, u.resolution_code);
+	NEED(GET(a, i3.id, &u));
+	CHECK(strcmp(u.status, "new") == 0, "an unlinked incident was resolved (%s)", u.status);
+	/* Nothing open is left to resolve. */
+	m = CALL(c, "problem.resolve_linked", "l", "id", p.id);
+	EXPECT_OK(m, "problem.resolve_linked again");
+	CHECK(pc_int_or(m->map, "resolved", -1) == 0, "second resolve_linked resolved %" PRId64,
+	      pc_int_or(m->map, "resolved", -1));
+
+	/* Unlinking with nil. */
+	m = CALL(a, "ticket.link", "lll", "id", i3.id, "version", i3.version, "problem_id", p.id);
+	EXPECT_OK(m, "link incident 3");
+	TICKET(pc_at(m->map, "ticket"), &i3);
+	m = CALL(a, "ticket.link", "lln", "id", i3.id, "version", i3.version, "problem_id");
+	EXPECT_OK(m, "unlink with nil");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(is_nil(pc_at(m->map, "ticket.problem")) && u.version == i3.version + 1, "unlink: %s",
+	      describe(m));
+	NEED(g = GET(a, i3.id, &u));
+	CHECK(is_nil(pc_at(g->map, "ticket.problem")), "ticket.get still shows a problem");
+	CHECK(strcmp(u.status, "new") == 0, "unlinking changed the status to %s", u.status);
+	return true;
+}
+
+static bool test_similar(void)
+{
+	struct pclient *a;
+	struct pc_msg *m, *g;
+	const msgpack_object *arr;
+	struct tk r, o, u;
+	char s[128], key[32];
+	int64_t prev = 100;
+	bool found = false;
+
+	NEED(a = AGENT("ana"));
+	snprintf(s, sizeof(s), "Zebra label printer prints blank labels %d", ++g_seq);
+	CREATE(a, &r, "s", "subject", s);
+	MOVE(a, &r, "resolved");
+	/* An open ticket with the very same subject is not a known fix. */
+	CREATE(a, &o, "s", "subject", s);
+
+	m = CALL(a, "ticket.similar", "si", "text", "zebra printer blank labels", "limit", 20);
+	EXPECT_OK(m, "ticket.similar");
+	CHECK((arr = array_at(m, "tickets")) != NULL, "no tickets array");
+	CHECK(arr->via.array.size <= 20, "limit 20 returned %u", arr->via.array.size);
+	for (uint32_t i = 0; i < arr->via.array.size; i++) {
+		const msgpack_object *e = &arr->via.array.ptr[i];
+		int64_t score;
+
+		CHECK(pc_str(e, "key", key, sizeof(key)) && is_str(pc_at(e, "subject")) &&
+		          pc_int(e, "score", &score),
+		      "result %u lacks key/subject/score", i);
+		CHECK(score > 0 && score <= 100, "%s: score %" PRId64, key, score);
+		CHECK(score <= prev, "results not best first at %s", key);
+		prev = score;
+		CHECK(strcmp(key, o.key) != 0, "the open ticket %s is listed as similar", o.key);
+		if (strcmp(key, r.key) == 0) {
+			CHECK(pc_streq(e, "subject", s) &&
+			          pc_streq(e, "resolution_code", "fixed") &&
+			          pc_streq(e, "resolution_note", RES_NOTE),
+			      "%s: subject or resolution differ: subject '%s' code '%s'", key, s,
+			      pc_streq(e, "resolution_code", "fixed") ? "fixed" : "?");
+			found = true;
+		}
+		/* Only resolved or closed tickets. */
+		m = CALL(a, "ticket.get", "s", "key", key);
+		EXPECT_OK(m, key);
+		TICKET(pc_at(m->map, "ticket"), &u);
+		CHECK(strcmp(u.status, "resolved") == 0 || strcmp(u.status, "closed") == 0,
+		      "similar ticket %s is %s", key, u.status);
+	}
+	CHECK(found, "the resolved '%s' (%s) is not among %u similar tickets", s, r.key,
+	      arr->via.array.size);
+
+	/* The default limit is 5 and the best match is within it. */
+	g = CALL(a, "ticket.similar", "s", "text", s);
+	EXPECT_OK(g, "ticket.similar by the exact subject");
+	CHECK((arr = array_at(g, "tickets")) != NULL && arr->via.array.size >= 1 &&
+	          arr->via.array.size <= 5,
+	      "default limit: %u results", arr ? arr->via.array.size : 0);
+	CHECK(pc_streq(&arr->via.array.ptr[0], "key", r.key) &&
+	          pc_int_or(&arr->via.array.ptr[0], "score", 0) == 100,
+	      "the exact subject is not first with score 100: %s",
+	      pc_streq(&arr->via.array.ptr[0], "key", r.key) ? "score differs" : "other key");
+
+	EXPECT_ERR(CALL(a, "ticket.similar", "s", "text", ""), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.similar", ""), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.similar", "si", "text", "zebra", "limit", 0), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.similar", "si", "text", "zebra", "limit", 21), "bad_request");
+	return true;
+}
+
+/* A requester.search result: its shape checked, its name into name. */
+static bool requester_shape_at(int line, const msgpack_object *r, char *name, size_t len)
+{
+	static const char *const opt[] = {"email", "phone", "organisation"};
+	int64_t v;
+
+	if (r == NULL || r->type != MSGPACK_OBJECT_MAP || !pc_int(r, "id", &v) || v < 1 ||
+	    !pc_str(r, "name", name, len) || !pc_int(r, "open_tickets", &v) || v < 0) {
+		fail_at(line, "requester without id/name/open_tickets");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(opt); i++) {
+		if (!is_str(mp_get(r, opt[i])) && !is_nil(mp_get(r, opt[i]))) {
+			fail_at(line, "requester %s: '%s' is neither str nor nil", name, opt[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* requester.search: the reply after checking every result's shape and the count. */
+static struct pc_msg *search_at(int line, struct pclient *pc, const char *q, int limit)
+{
+	struct pc_msg *m = limit > 0
+	                       ? call_at(line, pc, "requester.search", "si", "q", q, "limit", limit)
+	                       : call_at(line, pc, "requester.search", "s", "q", q);
+	const msgpack_object *arr;
+	char name[256];
+
+	if (!expect_ok_at(line, m, "requester.search"))
+		return NULL;
+	if ((arr = array_at(m, "requesters")) == NULL) {
+		fail_at(line, "requester.search '%s': no requesters array", q);
+		return NULL;
+	}
+	if (arr->via.array.size > (uint32_t)(limit > 0 ? limit : 10)) {
+		fail_at(line, "requester.search '%s': %u results over the limit %d", q,
+		        arr->via.array.size, limit > 0 ? limit : 10);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < arr->via.array.size; i++)
+		if (!requester_shape_at(line, &arr->via.array.ptr[i], name, sizeof(name)))
+			return NULL;
+	return m;
+}
+#define SEARCH(pc, q, limit) search_at(__LINE__, (pc), (q), (limit))
+
+static uint32_t n_requesters(const struct pc_msg *m)
+{
+	return array_at(m, "requesters")->via.array.size;
+}
+
+static const msgpack_object *requester_named(const struct pc_msg *m, const char *name)
+{
+	const msgpack_object *arr = array_at(m, "requesters");
+
+	for (uint32_t i = 0; i < arr->via.array.size; i++)
+		if (pc_streq(&arr->via.array.ptr[i], "name", name))
+			return &arr->via.array.ptr[i];
+	return NULL;
+}
+
+/* Does any of name, email, phone contain c? */
+static bool requester_has_char(const msgpack_object *r, char c)
+{
+	static const char *const fields[] = {"name", "email", "phone"};
+	char buf[512];
+
+	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+		if (pc_str(r, fields[i], buf, sizeof(buf)) && strchr(buf, c) != NULL)
+			return true;
+	return false;
+}
+
+static bool test_requester_search(void)
+{
+	static const char CHLOE[] = "Chloé Dubois";
+	struct pclient *a, *adm;
+	struct pc_msg *m;
+	const msgpack_object *r, *arr;
+	int64_t rid, chloe, total;
+	char name[128], email[128], phone[64], frag[64];
+	struct tk t1, t2, t3;
+
+	NEED(a = AGENT("ana"));
+	NEED(adm = AGENT("admin"));
+	NEED(m = SEARCH(a, "chlo", 0));
+	CHECK((r = requester_named(m, CHLOE)) != NULL, "'chlo' does not find %s", CHLOE);
+	chloe = pc_int_or(r, "id", 0);
+	CHECK(pc_streq(r, "email", "chloe.dubois@atelier-dupre.example") &&
+	          pc_streq(r, "phone", "+33 1 55 50 21 07") &&
+	          pc_streq(r, "organisation", "Atelier Dupré"),
+	      "%s: email/phone/organisation differ", CHLOE);
+	NEED(m = SEARCH(a, "DUBOIS", 0));
+	CHECK(requester_named(m, CHLOE) != NULL, "search is not case-insensitive ('DUBOIS')");
+	NEED(m = SEARCH(a, "dubois@atelier-dupre", 0));
+	CHECK(requester_named(m, CHLOE) != NULL, "an email fragment does not find %s", CHLOE);
+	NEED(m = SEARCH(a, "55 50 21 07", 0));
+	CHECK(requester_named(m, CHLOE) != NULL, "a phone fragment does not find %s", CHLOE);
+
+	/* LIKE wildcards in the text are literal characters. */
+	NEED(m = SEARCH(a, "%", 50));
+	for (uint32_t i = 0; i < n_requesters(m); i++)
+		CHECK(requester_has_char(&array_at(m, "requesters")->via.array.ptr[i], '%'),
+		      "'%%' matches a requester without a '%%' (%u results): wildcard not escaped",
+		      n_requesters(m));
+	NEED(m = SEARCH(a, "_", 50));
+	for (uint32_t i = 0; i < n_requesters(m); i++)
+		CHECK(requester_has_char(&array_at(m, "requesters")->via.array.ptr[i], '_'),
+		      "'_' matches a requester without a '_' (%u results): wildcard not escaped",
+		      n_requesters(m));
+	NEED(m = SEARCH(a, "chl%s", 50));
+	CHECK(n_requesters(m) == 0, "'chl%%s' matches %u requesters", n_requesters(m));
+	NEED(m = SEARCH(a, "ch_o", 50));
+	CHECK(n_requesters(m) == 0, "'ch_o' matches %u requesters", n_requesters(m));
+	NEED(m = SEARCH(a, "\\", 50));
+	CHECK(n_requesters(m) == 0, "a backslash matches %u requesters", n_requesters(m));
+
+	/* The limit: "e" matches many, 3 are returned, 10 by default. */
+	NEED(m = SEARCH(a, "e", 50));
+	CHECK(n_requesters(m) > 10, "'e' matches only %u requesters", n_requesters(m));
+	NEED(m = SEARCH(a, "e", 3));
+	CHECK(n_requesters(m) == 3, "limit 3 returned %u", n_requesters(m));
+	NEED(m = SEARCH(a, "e", 0));
+	CHECK(n_requesters(m) == 10, "default limit returned %u", n_requesters(m));
+	EXPECT_ERR(CALL(a, "requester.search", "s", "q", ""), "bad_request");
+	EXPECT_ERR(CALL(a, "requester.search", ""), "bad_request");
+	EXPECT_ERR(CALL(a, "requester.search", "si", "q", "e", "limit", 0), "bad_request");
+	EXPECT_ERR(CALL(a, "requester.search", "si", "q", "e", "limit", 51), "bad_request");
+
+	/* A new caller. */
+	g_seq++;
+	snprintf(name, sizeof(name), "Itest Quintessa Ploughwright %d %d", (int)getpid(), g_seq);
+	snprintf(email, sizeof(email), "quintessa.%d.%d@ploughwright.example", (int)getpid(),
+	         g_seq);
+	snprintf(phone, sizeof(phone), "+44 20 7946 %d%d", (int)getpid() % 1000, g_seq);
+	m = CALL(a, "requester.create", "ssss", "name", name, "email", email, "phone", phone,
+	         "organisation", "Ploughwright & Sons");
+	EXPECT_OK(m, "requester.create");
+	CHECK((rid = pc_int_or(m->map, "id", 0)) > 0, "requester.create returned no id");
+	NEED(m = SEARCH(a, "quintessa ploughwright", 0));
+	CHECK((r = requester_named(m, name)) != NULL, "the new requester is not found by name");
+	CHECK(pc_int_or(r, "id", 0) == rid && pc_streq(r, "email", email) &&
+	          pc_streq(r, "phone", phone) &&
+	          pc_streq(r, "organisation", "Ploughwright & Sons") &&
+	          pc_int_or(r, "open_tickets", -1) == 0,
+	      "the new requester came back different");
+	snprintf(frag, sizeof(frag), "%d%d", (int)getpid() % 1000, g_seq);
+	NEED(m = SEARCH(a, frag, 50));
+	CHECK(requester_named(m, name) != NULL, "the new requester is not found by phone");
+	EXPECT_ERR(CALL(a, "requester.create", "ss", "email", "x@example.com", "phone", "1"),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "requester.create", "s", "name", ""), "bad_request");
+	/* Name only; admins add callers too. */
+	m = CALL(adm, "requester.create", "s", "name", "Itest Nameonly Verbeeck");
+	EXPECT_OK(m, "admin requester.create with a name only");
+	NEED(m = SEARCH(a, "nameonly verbeeck", 0));
+	CHECK((r = requester_named(m, "Itest Nameonly Verbeeck")) != NULL &&
+	          is_nil(pc_at(r, "email")) && is_nil(pc_at(r, "phone")) &&
+	          is_nil(pc_at(r, "organisation")),
+	      "a name-only requester is not listed with nil email/phone/organisation");
+
+	/* Their tickets. */
+	CREATE(a, &t1, "sl", "subject", "itest requester ticket 1", "requester_id", rid);
+	CREATE(a, &t2, "sl", "subject", "itest requester ticket 2", "requester_id", rid);
+	CREATE(a, &t3, "sl", "subject", "itest other requester", "requester_id", chloe);
+	MOVE(a, &t2, "resolved");
+	NEED(m = LIST(a, &total, "li", "requester_id", rid, "limit", 500));
+	CHECK(total == 2 && list_len(m) == 2 && list_has(m, t1.id) && list_has(m, t2.id),
+	      "requester_id filter: total %" PRId64 ", %u tickets", total, list_len(m));
+	CHECK(all_int(m, "requester_id", rid), "requester_id filter leaks other requesters");
+	NEED(m = LIST(a, &total, "lbi", "requester_id", rid, "open", 1, "limit", 500));
+	CHECK(total == 1 && list_has(m, t1.id), "requester_id + open: total %" PRId64, total);
+	NEED(m = LIST(a, &total, "li", "requester_id", chloe, "limit", 500));
+	CHECK(all_int(m, "requester_id", chloe) && list_has(m, t3.id) && !list_has(m, t1.id),
+	      "requester_id filter for %s wrong", CHLOE);
+	NEED(m = SEARCH(a, name, 0));
+	CHECK((r = requester_named(m, name)) != NULL && pc_int_or(r, "open_tickets", -1) == 1,
+	      "open_tickets is %" PRId64 ", not 1", r ? pc_int_or(r, "open_tickets", -1) : -1);
+
+	/* Prefix matches first (on name or email; the demo has callers without an email or a
+	 * phone, which must not jump the queue). */
+	NEED(m = SEARCH(a, "a", 50));
+	arr = array_at(m, "requesters");
+	bool seen_other = false;
+	char other[256] = "";
+	for (uint32_t i = 0; i < arr->via.array.size; i++) {
+		const msgpack_object *e = &arr->via.array.ptr[i];
+		char n[256] = "", em[256] = "";
+		pc_str(e, "name", n, sizeof(n));
+		pc_str(e, "email", em, sizeof(em));
+		bool prefix = n[0] == 'a' || n[0] == 'A' || em[0] == 'a' || em[0] == 'A';
+		CHECK(!(prefix && seen_other),
+		      "'a': prefix match %s listed after the non-prefix match %s", n, other);
+		if (!prefix && !seen_other) {
+			snprintf(other, sizeof(other), "%s", n);
+			seen_other = true;
+		}
+	}
+	return true;
+}
+
+/* The category.list entry with this path, or NULL. */
+static const msgpack_object *category_at(const struct pc_msg *m, const char *path)
+{
+	const msgpack_object *arr = array_at(m, "categories");
+
+	for (uint32_t i = 0; arr != NULL && i < arr->via.array.size; i++)
+		if (pc_streq(&arr->via.array.ptr[i], "path", path))
+			return &arr->via.array.ptr[i];
+	return NULL;
+}
+
+static bool test_category_routing(void)
+{
+	struct pclient *a;
+	struct pc_msg *m, *g;
+	const msgpack_object *arr, *cat, *hw_cat, *acc;
+	int64_t hw, apps, sd, printer, password;
+	struct tk t, d;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	CHECK((hw = queue_named(a, "Hardware")) > 0 &&
+	          (apps = queue_named(a, "Applications")) > 0 &&
+	          (sd = queue_named(a, "Service Desk")) > 0,
+	      "no Hardware, Applications or Service Desk queue");
+	m = CALL(a, "category.list", "");
+	EXPECT_OK(m, "category.list");
+	CHECK((arr = array_at(m, "categories")) != NULL && arr->via.array.size >= 15,
+	      "category.list holds %d categories", arr ? (int)arr->via.array.size : -1);
+	for (uint32_t i = 0; i < arr->via.array.size; i++) {
+		const msgpack_object *e = &arr->via.array.ptr[i];
+		int64_t v;
+		CHECK(pc_int(e, "id", &v) && is_str(pc_at(e, "path")) &&
+		          (pc_int(e, "parent_id", &v) || is_nil(pc_at(e, "parent_id"))) &&
+		          (pc_int(e, "queue_id", &v) || is_nil(pc_at(e, "queue_id"))),
+		      "category %u lacks id/path/parent_id/queue_id", i);
+	}
+	CHECK((cat = category_at(m, "Hardware/Printer")) != NULL, "no category Hardware/Printer");
+	CHECK((hw_cat = category_at(m, "Hardware")) != NULL, "no category Hardware");
+	printer = pc_int_or(cat, "id", 0);
+	CHECK(pc_int_or(cat, "parent_id", 0) == pc_int_or(hw_cat, "id", -1) &&
+	          is_nil(pc_at(hw_cat, "parent_id")),
+	      "Hardware/Printer's parent is not the top-level Hardware");
+	CHECK((acc = category_at(m, "Access/Password")) != NULL && is_nil(pc_at(acc, "queue_id")),
+	      "Access/Password should route nowhere (nil queue_id)");
+	password = pc_int_or(acc, "id", 0);
+
+	/* An explicit queue wins over the category's. */
+	unique(s, sizeof(s), "itest category explicit queue");
+	m = CALL(a, "ticket.create", "sll", "subject", s, "category_id", printer, "queue_id", sd);
+	EXPECT_OK(m, "create with Hardware/Printer in the Service Desk");
+	TICKET(pc_at(m->map, "ticket"), &t);
+	CHECK(t.queue_id == sd, "explicit queue_id ignored: queue %" PRId64, t.queue_id);
+	CHECK(pc_int_or(m->map, "ticket.category_id", 0) == printer &&
+	          pc_streq(m->map, "ticket.category", "Hardware/Printer"),
+	      "create reply category: %s", describe(m));
+	CHECK(t.version == 1, "create with a category: version %" PRId64, t.version);
+
+	/* A category without a queue: the default queue. */
+	unique(s, sizeof(s), "itest category default");
+	CREATE(a, &d, "s", "subject", s);
+	unique(s, sizeof(s), "itest category no route");
+	m = CALL(a, "ticket.create", "sl", "subject", s, "category_id", password);
+	EXPECT_OK(m, "create with Access/Password");
+	TICKET(pc_at(m->map, "ticket"), &t);
+	CHECK(t.queue_id == d.queue_id, "Access/Password went to queue %" PRId64 ", not %" PRId64,
+	      t.queue_id, d.queue_id);
+	CHECK(pc_streq(m->map, "ticket.category", "Access/Password"), "category lost");
+
+	EXPECT_ERR(CALL(a, "ticket.create", "sl", "subject", s, "category_id", (int64_t)999999),
+	           "not_found");
+	EXPECT_ERR(CALL(a, "ticket.create", "ss", "subject", s, "category_id", "Hardware"),
+	           "bad_request");
+
+	/* Routing (last: it depends on the categories' queues being set up). */
+	CHECK(pc_int_or(cat, "queue_id", 0) == hw,
+	      "category.list: Hardware/Printer routes to queue %" PRId64 ", not Hardware (%" PRId64
+	      ")",
+	      pc_int_or(cat, "queue_id", 0), hw);
+	m = CALL(a, "category.list", "");
+	EXPECT_OK(m, "category.list");
+	CHECK(pc_int_or(category_at(m, "Software/ERP"), "queue_id", 0) == apps,
+	      "category.list: Software/ERP does not route to Applications");
+	unique(s, sizeof(s), "itest category printer");
+	m = CALL(a, "ticket.create", "sl", "subject", s, "category_id", printer);
+	EXPECT_OK(m, "create with Hardware/Printer");
+	TICKET(pc_at(m->map, "ticket"), &t);
+	CHECK(t.queue_id == hw && t.tier == 2 && pc_streq(m->map, "ticket.queue", "Hardware"),
+	      "created in queue %" PRId64 ", not Hardware", t.queue_id);
+	CHECK(pc_streq(m->map, "ticket.category", "Hardware/Printer"), "category lost");
+	NEED(g = GET(a, t.id, &t));
+	CHECK(pc_streq(g->map, "ticket.category", "Hardware/Printer") && t.queue_id == hw,
+	      "ticket.get does not show Hardware/Printer in Hardware");
+	return true;
+}
+
+/* Wait until agents.last_seen says login is present (deskd records it at login). */
+static bool present_at(int line, const char *login)
+{
+	char sql[256], out[256];
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT coalesce(last_seen > now() - interval '90 seconds', false)"
+	         " FROM agents WHERE login = '%s'",
+	         login);
+	for (int i = 0; i < 50; i++) {
+		if (!psql_at(line, sql, out, sizeof(out)))
+			return false;
+		if (strcmp(out, "t") == 0)
+			return true;
+		usleep(100 * 1000);
+	}
+	fail_at(line, "%s is not marked present (agents.last_seen) 5 s after logging in", login);
+	return false;
+}
+#define PRESENT(login) NEED(present_at(__LINE__, (login)))
+
+/* The 'auto-assigned' assignee_id event of a ticket.get reply, or NULL. */
+static const msgpack_object *auto_assigned(const struct pc_msg *m)
+{
+	return find_event_note(m, "field", "assignee_id", "auto-assigned");
+}
+
+static bool auto_assign_body(void)
+{
+	struct pclient *a, *c;
+	int64_t net, carla;
+	struct pc_msg *m, *g;
+	const msgpack_object *e;
+	struct tk t, u;
+	char s[128], out[256], id[32];
+
+	PSQL("SELECT count(*) FROM queue_members m JOIN queues q ON q.id = m.queue_id"
+	     " JOIN agents a ON a.id = m.agent_id WHERE q.name = 'Network' AND a.login = 'carla'",
+	     out);
+	CHECK(strcmp(out, "1") == 0, "carla is not a member of Network (%s)", out);
+	/* carla is absent: nobody to assign to. */
+	PSQL("UPDATE agents SET last_seen = NULL WHERE login = 'carla'", out);
+	PSQL("UPDATE queues SET assign_mode = 'round_robin' WHERE name = 'Network'", out);
+	NEED(a = AGENT("ana"));
+	CHECK((net = queue_named(a, "Network")) > 0 && (carla = agent_id(a, "carla")) > 0,
+	      "no Network queue or no carla");
+	unique(s, sizeof(s), "itest auto-assign absent");
+	CREATE(a, &t, "s", "subject", s);
+	m = CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id", net,
+	         "reason", ESC_REASON);
+	EXPECT_OK(m, "escalate with nobody present");
+	NEED(g = GET(a, t.id, &u));
+	CHECK(u.queue_id == net && u.assignee_id == 0 && auto_assigned(g) == NULL,
+	      "assigned to %" PRId64 " although no Network member is logged in", u.assignee_id);
+
+	/* carla logs in and stays connected. */
+	NEED(c = AGENT("carla"));
+	PRESENT("carla");
+	unique(s, sizeof(s), "itest auto-assign round robin");
+	CREATE(a, &t, "s", "subject", s);
+	m = CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id", net,
+	         "reason", ESC_REASON);
+	EXPECT_OK(m, "escalate to round-robin Network");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.queue_id == net && u.assignee_id == carla,
+	      "escalate reply: queue %" PRId64 " assignee %" PRId64 ", expected carla %" PRId64,
+	      u.queue_id, u.assignee_id, carla);
+	NEED(g = GET(a, t.id, &u));
+	CHECK(u.assignee_id == carla && pc_streq(g->map, "ticket.assignee", "carla"),
+	      "ticket.get: assignee %" PRId64 ", not carla", u.assignee_id);
+	id_str(id, sizeof(id), carla);
+	CHECK((e = auto_assigned(g)) != NULL, "no assignee_id event with note 'auto-assigned'");
+	CHECK(pc_streq(e, "new", id) && is_nil(pc_at(e, "actor")),
+	      "auto-assigned event: new is not %s or it has an actor", id);
+	CHECK(pc_streq(find_event(g, "escalated", NULL), "actor", "ana"), "no 'escalated' event");
+
+	/* Least loaded with a maximum of 1: carla holds at least that ticket. */
+	PSQL("UPDATE queues SET assign_mode = 'least_loaded', max_load = 1 WHERE name = 'Network'",
+	     out);
+	PSQL("SELECT count(*) >= 1 FROM tickets t JOIN agents a ON a.id = t.assignee_id"
+	     " WHERE a.login = 'carla' AND t.status IN ('new', 'open', 'pending', 'on_hold')",
+	     out);
+	CHECK(strcmp(out, "t") == 0, "carla has no open ticket");
+	unique(s, sizeof(s), "itest auto-assign over load");
+	CREATE(a, &t, "s", "subject", s);
+	m = CALL(a, "ticket.escalate", "llls", "id", t.id, "version", t.version, "queue_id", net,
+	         "reason", ESC_REASON);
+	EXPECT_OK(m, "escalate to least-loaded Network");
+	NEED(g = GET(a, t.id, &u));
+	CHECK(u.queue_id == net && u.assignee_id == 0 && auto_assigned(g) == NULL,
+	      "assigned to %" PRId64 " although carla is at max_load 1", u.assignee_id);
+	ALIVE(c);
+	return true;
+}
+
+static bool test_auto_assign(void)
+{
+	char mode[64], sql[256], out[256];
+	int64_t max_load;
+	bool ok;
+
+	if (!need_db())
+		return false;
+	PSQL("SELECT assign_mode || ' ' || max_load FROM queues WHERE name = 'Network'", out);
+	CHECK(sscanf(out, "%63s %" SCNd64, mode, &max_load) == 2 &&
+	          strspn(mode, "abcdefghijklmnopqrstuvwxyz_") == strlen(mode),
+	      "Network queue settings unreadable: '%s'", out);
+	ok = auto_assign_body();
+	/* Restore the settings whatever happened. */
+	snprintf(sql, sizeof(sql),
+	         "UPDATE queues SET assign_mode = '%s', max_load = %" PRId64
+	         " WHERE name = 'Network'",
+	         mode, max_load);
+	PSQL(sql, out);
+	return ok;
+}
+
 /* ================================================================ runner */
+
+/* ================================================================ priority override, final
+ * states, agents */
+
+static bool is_true(const msgpack_object *o)
+{
+	return o != NULL && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
+}
+
+static bool test_priority_override(void)
+{
+	struct pclient *a, *sup;
+	struct pc_msg *m;
+	struct tk t, u;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	NEED(sup = AGENT("sam"));
+	unique(s, sizeof(s), "itest override");
+	CREATE(a, &t, "sii", "subject", s, "impact", 3, "urgency", 3);
+	CHECK(t.priority == 4, "impact 3 x urgency 3 should be P4, got P%" PRId64, t.priority);
+
+	/* Only supervisors override, and only with a reason. */
+	EXPECT_ERR(CALL(a, "ticket.set_priority", "llis", "id", t.id, "version", t.version,
+	                "priority", 1, "reason", "VIP"),
+	           "forbidden");
+	EXPECT_ERR(CALL(sup, "ticket.set_priority", "lli", "id", t.id, "version", t.version,
+	                "priority", 1),
+	           "bad_request");
+	EXPECT_ERR(CALL(sup, "ticket.set_priority", "llis", "id", t.id, "version", t.version,
+	                "priority", 5, "reason", "VIP"),
+	           "bad_request");
+	m = CALL(sup, "ticket.set_priority", "llis", "id", t.id, "version", t.version, "priority",
+	         1, "reason", "CEO's laptop");
+	EXPECT_OK(m, "sam overrides the priority");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.priority == 1 && is_true(pc_at(m->map, "ticket.priority_override")) &&
+	          pc_streq(m->map, "ticket.priority_reason", "CEO's laptop"),
+	      "override not visible: %s", describe(m));
+
+	/* Impact/urgency changes keep the override. */
+	m = CALL(a, "ticket.update", "llii", "id", u.id, "version", u.version, "impact", 2,
+	         "urgency", 2);
+	EXPECT_OK(m, "impact/urgency change under an override");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.priority == 1, "override lost on impact change: P%" PRId64, u.priority);
+
+	/* Clearing returns to the matrix (2 x 2 = P3). */
+	m = CALL(sup, "ticket.set_priority", "lln", "id", u.id, "version", u.version, "priority");
+	EXPECT_OK(m, "sam clears the override");
+	TICKET(pc_at(m->map, "ticket"), &u);
+	CHECK(u.priority == 3 && !is_true(pc_at(m->map, "ticket.priority_override")),
+	      "after clearing: %s", describe(m));
+	return true;
+}
+
+static bool test_final_states(void)
+{
+	struct pclient *a;
+	struct tk t, u, p;
+	char s[128];
+
+	NEED(a = AGENT("ana"));
+	unique(s, sizeof(s), "itest final");
+	CREATE(a, &t, "s", "subject", s);
+	NEED(move_at(__LINE__, a, &t, "cancelled"));
+	EXPECT_ERR(CALL(a, "ticket.comment", "lss", "id", t.id, "kind", "note", "body", "late"),
+	           "invalid_transition");
+	EXPECT_ERR(CALL(a, "ticket.raise", "lls", "id", t.id, "version", t.version, "reason", "x"),
+	           "invalid_transition");
+	unique(s, sizeof(s), "itest final problem");
+	CREATE(a, &p, "ss", "subject", s, "type", "problem");
+	EXPECT_ERR(
+	    CALL(a, "ticket.link", "lll", "id", t.id, "version", t.version, "problem_id", p.id),
+	    "invalid_transition");
+	NEED(GET(a, t.id, &u));
+	CHECK(u.version == t.version, "a refused change bumped the version");
+	return true;
+}
+
+static bool test_agent_list_stats(void)
+{
+	struct pclient *a;
+	struct pc_msg *m;
+	int64_t before = -1, after = -1, id;
+	const msgpack_object *arr;
+	struct tk t;
+	char s[128];
+
+	NEED(a = AGENT("hana"));
+	for (int pass = 0; pass < 2; pass++) {
+		m = CALL(a, "agent.list", "");
+		EXPECT_OK(m, "agent.list");
+		arr = pc_at(m->map, "agents");
+		CHECK(arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY, "agents is not an array");
+		for (uint32_t i = 0; i < arr->via.array.size; i++) {
+			const msgpack_object *ag = &arr->via.array.ptr[i];
+			if (!pc_streq(ag, "login", "hana"))
+				continue;
+			CHECK(is_true(pc_at(ag, "present")), "hana is logged in but not present");
+			CHECK(pc_int(ag, "minutes_today", pass == 0 ? &before : &after),
+			      "minutes_today missing");
+			CHECK(pc_int(ag, "open_assigned", &id), "open_assigned missing");
+		}
+		if (pass == 0) {
+			unique(s, sizeof(s), "itest minutes");
+			CREATE(a, &t, "s", "subject", s);
+			EXPECT_OK(CALL(a, "ticket.comment", "lssi", "id", t.id, "kind", "note",
+			               "body", "worked on it", "minutes", 7),
+			          "note with minutes");
+		}
+	}
+	CHECK(before >= 0 && after == before + 7, "minutes_today %" PRId64 " -> %" PRId64, before,
+	      after);
+	return true;
+}
 
 static const struct {
 	const char *name;
@@ -2926,6 +4025,18 @@ static const struct {
     {"permissions_admin", test_permissions_admin},
     {"permissions_assign", test_permissions_assign},
     {"resolution_list", test_resolution_list},
+    {"comment", test_comment},
+    {"question_answer", test_question_answer},
+    {"raise_ack", test_raise_ack},
+    {"merge", test_merge},
+    {"link_resolve_linked", test_link_resolve_linked},
+    {"similar", test_similar},
+    {"requester_search", test_requester_search},
+    {"category_routing", test_category_routing},
+    {"auto_assign", test_auto_assign},
+    {"priority_override", test_priority_override},
+    {"final_states", test_final_states},
+    {"agent_list_stats", test_agent_list_stats},
 };
 
 static bool selected(const char *name, int argc, char **argv)
