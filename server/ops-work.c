@@ -177,24 +177,6 @@ static void op_ticket_link(struct session *s, uint32_t rid, const msgpack_object
 
 static const char SQL_RESOLVE_LINKED[] = "SELECT desk_problem_resolve_linked($1::int, $2::bigint)";
 
-static void resolve_linked_done(PGresult *res, void *arg)
-{
-	struct req *r = arg;
-	struct frame_out f;
-
-	if (req_live(r)) {
-		if (!db_ok(res)) {
-			reply_db_error(r->s, r->rid, res);
-		} else {
-			reply_begin(&f, r->rid, 1);
-			pk_kint(&f.pk, "resolved", db_get_int(res, 0, 0));
-			session_send(r->s, &f);
-			frame_out_destroy(&f);
-		}
-	}
-	req_free(r);
-}
-
 static void op_problem_resolve_linked(struct session *s, uint32_t rid, const msgpack_object *m)
 {
 	struct args a = ARGS_INIT(m);
@@ -205,7 +187,7 @@ static void op_problem_resolve_linked(struct session *s, uint32_t rid, const msg
 	struct db_query *q = db_query_new(SQL_RESOLVE_LINKED);
 	db_param_int(q, s->agent_id);
 	db_param_int(q, id);
-	db_submit(s->srv->db, q, resolve_linked_done, req_new(s, rid));
+	op_submit_count(s, rid, q, "resolved");
 }
 
 /* ---------------------------------------------------------------- requesters */
@@ -225,37 +207,15 @@ static const char SQL_REQUESTER_SEARCH[] =
     "           OR r.phone LIKE p.q || '%', false) DESC, r.name, r.id"
     " LIMIT $2";
 
-static void pack_requesters(struct req *r, const PGresult *res, const char *key)
+static void pack_requester_row(msgpack_packer *pk, const PGresult *res, int i)
 {
-	struct frame_out f;
-
-	reply_begin(&f, r->rid, 1);
-	pk_str(&f.pk, key);
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 6);
-		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
-		pk_kstr(&f.pk, "name", db_get(res, i, 1));
-		pk_kstr(&f.pk, "email", db_get(res, i, 2));
-		pk_kstr(&f.pk, "phone", db_get(res, i, 3));
-		pk_kstr(&f.pk, "organisation", db_get(res, i, 4));
-		pk_kint(&f.pk, "open_tickets", db_get_int(res, i, 5));
-	}
-	session_send(r->s, &f);
-	frame_out_destroy(&f);
-}
-
-static void requester_search_done(PGresult *res, void *arg)
-{
-	struct req *r = arg;
-
-	if (req_live(r)) {
-		if (db_ok(res))
-			pack_requesters(r, res, "requesters");
-		else
-			reply_db_error(r->s, r->rid, res);
-	}
-	req_free(r);
+	msgpack_pack_map(pk, 6);
+	pk_kint(pk, "id", db_get_int(res, i, 0));
+	pk_kstr(pk, "name", db_get(res, i, 1));
+	pk_kstr(pk, "email", db_get(res, i, 2));
+	pk_kstr(pk, "phone", db_get(res, i, 3));
+	pk_kstr(pk, "organisation", db_get(res, i, 4));
+	pk_kint(pk, "open_tickets", db_get_int(res, i, 5));
 }
 
 static void op_requester_search(struct session *s, uint32_t rid, const msgpack_object *m)
@@ -271,30 +231,12 @@ static void op_requester_search(struct session *s, uint32_t rid, const msgpack_o
 	struct db_query *q = db_query_new(SQL_REQUESTER_SEARCH);
 	db_param(q, text, text_len);
 	db_param_int(q, limit);
-	db_submit(s->srv->db, q, requester_search_done, req_new(s, rid));
+	op_submit_rows(s, rid, q, "requesters", pack_requester_row);
 }
 
 static const char SQL_REQUESTER_CREATE[] =
     "INSERT INTO requesters (name, email, phone, organisation) VALUES ($1, $2, $3, $4)"
-    " RETURNING id, name, email, phone, organisation, 0";
-
-static void requester_create_done(PGresult *res, void *arg)
-{
-	struct req *r = arg;
-	struct frame_out f;
-
-	if (req_live(r)) {
-		if (!db_ok(res)) {
-			reply_db_error(r->s, r->rid, res);
-		} else {
-			reply_begin(&f, r->rid, 1);
-			pk_kint(&f.pk, "id", db_get_int(res, 0, 0));
-			session_send(r->s, &f);
-			frame_out_destroy(&f);
-		}
-	}
-	req_free(r);
-}
+    " RETURNING id";
 
 static void op_requester_create(struct session *s, uint32_t rid, const msgpack_object *m)
 {
@@ -312,7 +254,7 @@ static void op_requester_create(struct session *s, uint32_t rid, const msgpack_o
 	db_param(q, email, email_len);
 	db_param(q, phone, phone_len);
 	db_param(q, org, org_len);
-	db_submit(s->srv->db, q, requester_create_done, req_new(s, rid));
+	op_submit_count(s, rid, q, "id");
 }
 
 /* ---------------------------------------------------------------- similar, categories */
@@ -326,32 +268,14 @@ static const char SQL_SIMILAR[] =
     " WHERE t.status IN ('resolved', 'closed') AND t.merged_into IS NULL AND t.subject % $1"
     " ORDER BY similarity(t.subject, $1) DESC, t.id DESC LIMIT $2";
 
-static void similar_done(PGresult *res, void *arg)
+static void pack_similar_row(msgpack_packer *pk, const PGresult *res, int i)
 {
-	struct req *r = arg;
-	struct frame_out f;
-
-	if (!req_live(r))
-		goto out;
-	if (!db_ok(res)) {
-		reply_db_error(r->s, r->rid, res);
-		goto out;
-	}
-	reply_begin(&f, r->rid, 1);
-	pk_str(&f.pk, "tickets");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 5);
-		pk_kstr(&f.pk, "key", db_get(res, i, 0));
-		pk_kstr(&f.pk, "subject", db_get(res, i, 1));
-		pk_kstr(&f.pk, "resolution_code", db_get(res, i, 2));
-		pk_kstr(&f.pk, "resolution_note", db_get(res, i, 3));
-		pk_kint(&f.pk, "score", db_get_int(res, i, 4));
-	}
-	session_send(r->s, &f);
-	frame_out_destroy(&f);
-out:
-	req_free(r);
+	msgpack_pack_map(pk, 5);
+	pk_kstr(pk, "key", db_get(res, i, 0));
+	pk_kstr(pk, "subject", db_get(res, i, 1));
+	pk_kstr(pk, "resolution_code", db_get(res, i, 2));
+	pk_kstr(pk, "resolution_note", db_get(res, i, 3));
+	pk_kint(pk, "score", db_get_int(res, i, 4));
 }
 
 static void op_ticket_similar(struct session *s, uint32_t rid, const msgpack_object *m)
@@ -367,51 +291,35 @@ static void op_ticket_similar(struct session *s, uint32_t rid, const msgpack_obj
 	struct db_query *q = db_query_new(SQL_SIMILAR);
 	db_param(q, text, text_len);
 	db_param_int(q, limit);
-	db_submit(s->srv->db, q, similar_done, req_new(s, rid));
+	op_submit_rows(s, rid, q, "tickets", pack_similar_row);
 }
 
 static const char SQL_CATEGORIES[] =
     "SELECT c.id, c.parent_id, desk_category_path(c.id), desk_category_queue(c.id)"
     " FROM categories c ORDER BY 3";
 
-static void categories_done(PGresult *res, void *arg)
+static void pk_kint_or_nil(msgpack_packer *pk, const char *key, const PGresult *res, int row,
+                           int col)
 {
-	struct req *r = arg;
-	struct frame_out f;
+	pk_str(pk, key);
+	if (PQgetisnull(res, row, col))
+		msgpack_pack_nil(pk);
+	else
+		msgpack_pack_int64(pk, db_get_int(res, row, col));
+}
 
-	if (!req_live(r))
-		goto out;
-	if (!db_ok(res)) {
-		reply_db_error(r->s, r->rid, res);
-		goto out;
-	}
-	reply_begin(&f, r->rid, 1);
-	pk_str(&f.pk, "categories");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 4);
-		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
-		pk_str(&f.pk, "parent_id");
-		if (PQgetisnull(res, i, 1))
-			msgpack_pack_nil(&f.pk);
-		else
-			msgpack_pack_int64(&f.pk, db_get_int(res, i, 1));
-		pk_kstr(&f.pk, "path", db_get(res, i, 2));
-		pk_str(&f.pk, "queue_id");
-		if (PQgetisnull(res, i, 3))
-			msgpack_pack_nil(&f.pk);
-		else
-			msgpack_pack_int64(&f.pk, db_get_int(res, i, 3));
-	}
-	session_send(r->s, &f);
-	frame_out_destroy(&f);
-out:
-	req_free(r);
+static void pack_category_row(msgpack_packer *pk, const PGresult *res, int i)
+{
+	msgpack_pack_map(pk, 4);
+	pk_kint(pk, "id", db_get_int(res, i, 0));
+	pk_kint_or_nil(pk, "parent_id", res, i, 1);
+	pk_kstr(pk, "path", db_get(res, i, 2));
+	pk_kint_or_nil(pk, "queue_id", res, i, 3);
 }
 
 static void op_category_list(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	db_submit(s->srv->db, db_query_new(SQL_CATEGORIES), categories_done, req_new(s, rid));
+	op_submit_rows(s, rid, db_query_new(SQL_CATEGORIES), "categories", pack_category_row);
 }
 
 const struct op_def work_ops[] = {

@@ -86,6 +86,58 @@ void reply_db_error(struct session *s, uint32_t rid, const PGresult *res)
 	}
 }
 
+/* ---------------------------------------------------------------- row replies */
+
+struct rows_req {
+	struct req *r;
+	const char *key;
+	row_packer *pack; /* NULL: reply the integer in row 0, column 0 */
+};
+
+static void rows_done(PGresult *res, void *arg)
+{
+	struct rows_req *rr = arg;
+	struct req *r = rr->r;
+	struct frame_out f;
+
+	if (!req_live(r))
+		goto out;
+	if (!db_ok(res)) {
+		reply_db_error(r->s, r->rid, res);
+		goto out;
+	}
+	reply_begin(&f, r->rid, 1);
+	if (rr->pack == NULL) {
+		pk_kint(&f.pk, rr->key, PQntuples(res) > 0 ? db_get_int(res, 0, 0) : 0);
+	} else {
+		pk_str(&f.pk, rr->key);
+		msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
+		for (int i = 0; i < PQntuples(res); i++)
+			rr->pack(&f.pk, res, i);
+	}
+	session_send(r->s, &f);
+	frame_out_destroy(&f);
+out:
+	req_free(r);
+	free(rr);
+}
+
+void op_submit_rows(struct session *s, uint32_t rid, struct db_query *q, const char *key,
+                    row_packer *pack)
+{
+	struct rows_req *rr = xcalloc(1, sizeof(*rr));
+
+	rr->r = req_new(s, rid);
+	rr->key = key;
+	rr->pack = pack;
+	db_submit(s->srv->db, q, rows_done, rr);
+}
+
+void op_submit_count(struct session *s, uint32_t rid, struct db_query *q, const char *key)
+{
+	op_submit_rows(s, rid, q, key, NULL);
+}
+
 /* ---------------------------------------------------------------- hello, ping */
 
 static void op_hello(struct session *s, uint32_t rid, const msgpack_object *m)
@@ -208,36 +260,18 @@ static const char SQL_QUEUE_LIST[] = "SELECT q.id, q.name, q.tier,"
                                      "   AND t.status IN ('new', 'open', 'pending', 'on_hold'))"
                                      " FROM queues q ORDER BY q.tier, q.name";
 
-static void queue_list_done(PGresult *res, void *arg)
+static void pack_queue_row(msgpack_packer *pk, const PGresult *res, int i)
 {
-	struct req *r = arg;
-	struct frame_out f;
-
-	if (!req_live(r))
-		goto out;
-	if (!db_ok(res)) {
-		reply_db_error(r->s, r->rid, res);
-		goto out;
-	}
-	reply_begin(&f, r->rid, 1);
-	pk_str(&f.pk, "queues");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 4);
-		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
-		pk_kstr(&f.pk, "name", db_get(res, i, 1));
-		pk_kint(&f.pk, "tier", db_get_int(res, i, 2));
-		pk_kint(&f.pk, "open", db_get_int(res, i, 3));
-	}
-	session_send(r->s, &f);
-	frame_out_destroy(&f);
-out:
-	req_free(r);
+	msgpack_pack_map(pk, 4);
+	pk_kint(pk, "id", db_get_int(res, i, 0));
+	pk_kstr(pk, "name", db_get(res, i, 1));
+	pk_kint(pk, "tier", db_get_int(res, i, 2));
+	pk_kint(pk, "open", db_get_int(res, i, 3));
 }
 
 static void op_queue_list(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	db_submit(s->srv->db, db_query_new(SQL_QUEUE_LIST), queue_list_done, req_new(s, rid));
+	op_submit_rows(s, rid, db_query_new(SQL_QUEUE_LIST), "queues", pack_queue_row);
 }
 
 static const char SQL_AGENT_LIST[] =
@@ -250,73 +284,36 @@ static const char SQL_AGENT_LIST[] =
     " (SELECT coalesce(sum(c.minutes), 0) FROM ticket_comments c WHERE c.author_id = a.id)"
     " FROM agents a WHERE a.active ORDER BY a.login";
 
-static void agent_list_done(PGresult *res, void *arg)
+static void pack_agent_row(msgpack_packer *pk, const PGresult *res, int i)
 {
-	struct req *r = arg;
-	struct frame_out f;
-
-	if (!req_live(r))
-		goto out;
-	if (!db_ok(res)) {
-		reply_db_error(r->s, r->rid, res);
-		goto out;
-	}
-	reply_begin(&f, r->rid, 1);
-	pk_str(&f.pk, "agents");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 8);
-		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
-		pk_kstr(&f.pk, "login", db_get(res, i, 1));
-		pk_kstr(&f.pk, "name", db_get(res, i, 2));
-		pk_kstr(&f.pk, "role", db_get(res, i, 3));
-		pk_kbool(&f.pk, "present", db_get(res, i, 4)[0] == 't');
-		pk_kint(&f.pk, "open_assigned", db_get_int(res, i, 5));
-		pk_kint(&f.pk, "minutes_today", db_get_int(res, i, 6));
-		pk_kint(&f.pk, "minutes_total", db_get_int(res, i, 7));
-	}
-	session_send(r->s, &f);
-	frame_out_destroy(&f);
-out:
-	req_free(r);
+	msgpack_pack_map(pk, 8);
+	pk_kint(pk, "id", db_get_int(res, i, 0));
+	pk_kstr(pk, "login", db_get(res, i, 1));
+	pk_kstr(pk, "name", db_get(res, i, 2));
+	pk_kstr(pk, "role", db_get(res, i, 3));
+	pk_kbool(pk, "present", db_get(res, i, 4)[0] == 't');
+	pk_kint(pk, "open_assigned", db_get_int(res, i, 5));
+	pk_kint(pk, "minutes_today", db_get_int(res, i, 6));
+	pk_kint(pk, "minutes_total", db_get_int(res, i, 7));
 }
 
 static void op_agent_list(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	db_submit(s->srv->db, db_query_new(SQL_AGENT_LIST), agent_list_done, req_new(s, rid));
+	op_submit_rows(s, rid, db_query_new(SQL_AGENT_LIST), "agents", pack_agent_row);
 }
 
 static const char SQL_RESOLUTION_LIST[] = "SELECT code, label FROM resolution_codes ORDER BY code";
 
-static void resolution_list_done(PGresult *res, void *arg)
+static void pack_resolution_row(msgpack_packer *pk, const PGresult *res, int i)
 {
-	struct req *r = arg;
-	struct frame_out f;
-
-	if (!req_live(r))
-		goto out;
-	if (!db_ok(res)) {
-		reply_db_error(r->s, r->rid, res);
-		goto out;
-	}
-	reply_begin(&f, r->rid, 1);
-	pk_str(&f.pk, "codes");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 2);
-		pk_kstr(&f.pk, "code", db_get(res, i, 0));
-		pk_kstr(&f.pk, "label", db_get(res, i, 1));
-	}
-	session_send(r->s, &f);
-	frame_out_destroy(&f);
-out:
-	req_free(r);
+	msgpack_pack_map(pk, 2);
+	pk_kstr(pk, "code", db_get(res, i, 0));
+	pk_kstr(pk, "label", db_get(res, i, 1));
 }
 
 static void op_resolution_list(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	db_submit(s->srv->db, db_query_new(SQL_RESOLUTION_LIST), resolution_list_done,
-	          req_new(s, rid));
+	op_submit_rows(s, rid, db_query_new(SQL_RESOLUTION_LIST), "codes", pack_resolution_row);
 }
 
 /* ---------------------------------------------------------------- subscriptions */

@@ -6,6 +6,7 @@
 #include <msgpack.h>
 #include <stdint.h>
 
+#include "db.h"
 #include "session.h"
 
 enum op_need { NEED_NOTHING, NEED_HELLO, NEED_LOGIN };
@@ -31,6 +32,15 @@ void ops_dispatch(struct session *s, const msgpack_object *msg);
  * ticket (req->id holds the ticket id). */
 void op_ticket_done(PGresult *res, void *arg);
 void op_versioned_done(PGresult *res, void *arg);
+
+/* Pack one result row as a map. */
+typedef void row_packer(msgpack_packer *pk, const PGresult *res, int row);
+
+/* Run q and reply {key: [one map per row]} (rows packed by pack). */
+void op_submit_rows(struct session *s, uint32_t rid, struct db_query *q, const char *key,
+                    row_packer *pack);
+/* Run q and reply {key: <integer in row 0, column 0>}. */
+void op_submit_count(struct session *s, uint32_t rid, struct db_query *q, const char *key);
 
 /* Map a failed database result to a protocol error reply (NULL: database unreachable). */
 void reply_db_error(struct session *s, uint32_t rid, const PGresult *res);
