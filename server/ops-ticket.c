@@ -185,11 +185,56 @@ static const char SQL_COMMENTS[] =
     " FROM ticket_comments c LEFT JOIN agents a ON a.id = c.author_id"
     " WHERE c.ticket_id = $1 ORDER BY c.id";
 
+static void pack_event_row(msgpack_packer *pk, const PGresult *res, int i)
+{
+	static const char *const keys[] = {"id",    "at_ms", "actor", "kind",
+	                                   "field", "old",   "new",   "note"};
+
+	msgpack_pack_map(pk, ARRAY_LEN(keys));
+	pk_kint(pk, keys[0], db_get_int(res, i, 0));
+	pk_kint(pk, keys[1], db_get_int(res, i, 1));
+	for (int c = 2; c < (int)ARRAY_LEN(keys); c++)
+		pk_kstr(pk, keys[c], db_get(res, i, c));
+}
+
+static void pack_escalation_row(msgpack_packer *pk, const PGresult *res, int i)
+{
+	static const char *const keys[] = {"at_ms",    "kind",   "actor", "from_queue",
+	                                   "to_queue", "reason", "tried"};
+
+	msgpack_pack_map(pk, ARRAY_LEN(keys));
+	pk_kint(pk, keys[0], db_get_int(res, i, 0));
+	for (int c = 1; c < (int)ARRAY_LEN(keys); c++)
+		pk_kstr(pk, keys[c], db_get(res, i, c));
+}
+
+static void pack_comment_row(msgpack_packer *pk, const PGresult *res, int i)
+{
+	msgpack_pack_map(pk, 6);
+	pk_kint(pk, "id", db_get_int(res, i, 0));
+	pk_kint(pk, "at_ms", db_get_int(res, i, 1));
+	pk_kstr(pk, "author", db_get(res, i, 2));
+	pk_kstr(pk, "kind", db_get(res, i, 3));
+	pk_kstr(pk, "body", db_get(res, i, 4));
+	pk_kint(pk, "minutes", db_get_int(res, i, 5));
+}
+
+/* ticket.get runs the ticket query, then these in turn, and replies once with all of them. */
+static const struct {
+	const char *sql;
+	const char *key;
+	row_packer *pack;
+} get_steps[] = {
+    {SQL_EVENTS, "events", pack_event_row},
+    {SQL_ESCALATIONS, "escalations", pack_escalation_row},
+    {SQL_COMMENTS, "comments", pack_comment_row},
+};
+
 struct get_req {
 	struct req *r;
-	PGresult *ticket; /* kept until the last step arrives */
-	PGresult *events;
-	PGresult *escalations;
+	int step;
+	PGresult *ticket; /* results are kept until the last step arrives */
+	PGresult *parts[ARRAY_LEN(get_steps)];
 };
 
 static PGresult *copy_result(const PGresult *res)
@@ -206,99 +251,58 @@ static PGresult *copy_result(const PGresult *res)
 static void get_req_free(struct get_req *g)
 {
 	PQclear(g->ticket);
-	PQclear(g->events);
-	PQclear(g->escalations);
+	for (size_t i = 0; i < ARRAY_LEN(get_steps); i++)
+		PQclear(g->parts[i]);
 	req_free(g->r);
 	free(g);
 }
 
-static void get_comments_done(PGresult *res, void *arg)
+static void get_reply(struct get_req *g)
 {
-	struct get_req *g = arg;
-	struct req *r = g->r;
-	const PGresult *ev = g->events;
-	const PGresult *esc = g->escalations;
 	struct frame_out f;
-	static const char *const ev_keys[] = {"id",    "at_ms", "actor", "kind",
-	                                      "field", "old",   "new",   "note"};
-	static const char *const esc_keys[] = {"at_ms",    "kind",   "actor", "from_queue",
-	                                       "to_queue", "reason", "tried"};
 
-	if (!req_live(r))
-		goto out;
-	if (!db_ok(res)) {
-		reply_db_error(r->s, r->rid, res);
-		goto out;
-	}
-	reply_begin(&f, r->rid, 4);
+	reply_begin(&f, g->r->rid, 1 + ARRAY_LEN(get_steps));
 	pk_str(&f.pk, "ticket");
 	pack_ticket(&f.pk, g->ticket, 0, 0);
-	pk_str(&f.pk, "events");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(ev));
-	for (int i = 0; i < PQntuples(ev); i++) {
-		msgpack_pack_map(&f.pk, ARRAY_LEN(ev_keys));
-		pk_kint(&f.pk, ev_keys[0], db_get_int(ev, i, 0));
-		pk_kint(&f.pk, ev_keys[1], db_get_int(ev, i, 1));
-		for (int c = 2; c < (int)ARRAY_LEN(ev_keys); c++)
-			pk_kstr(&f.pk, ev_keys[c], db_get(ev, i, c));
+	for (size_t i = 0; i < ARRAY_LEN(get_steps); i++) {
+		pk_str(&f.pk, get_steps[i].key);
+		msgpack_pack_array(&f.pk, (size_t)PQntuples(g->parts[i]));
+		for (int row = 0; row < PQntuples(g->parts[i]); row++)
+			get_steps[i].pack(&f.pk, g->parts[i], row);
 	}
-	pk_str(&f.pk, "escalations");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(esc));
-	for (int i = 0; i < PQntuples(esc); i++) {
-		msgpack_pack_map(&f.pk, ARRAY_LEN(esc_keys));
-		pk_kint(&f.pk, esc_keys[0], db_get_int(esc, i, 0));
-		for (int c = 1; c < (int)ARRAY_LEN(esc_keys); c++)
-			pk_kstr(&f.pk, esc_keys[c], db_get(esc, i, c));
-	}
-	pk_str(&f.pk, "comments");
-	msgpack_pack_array(&f.pk, (size_t)PQntuples(res));
-	for (int i = 0; i < PQntuples(res); i++) {
-		msgpack_pack_map(&f.pk, 6);
-		pk_kint(&f.pk, "id", db_get_int(res, i, 0));
-		pk_kint(&f.pk, "at_ms", db_get_int(res, i, 1));
-		pk_kstr(&f.pk, "author", db_get(res, i, 2));
-		pk_kstr(&f.pk, "kind", db_get(res, i, 3));
-		pk_kstr(&f.pk, "body", db_get(res, i, 4));
-		pk_kint(&f.pk, "minutes", db_get_int(res, i, 5));
-	}
-	session_send(r->s, &f);
+	session_send(g->r->s, &f);
 	frame_out_destroy(&f);
-out:
+}
+
+static void get_step_done(PGresult *res, void *arg);
+
+static void get_step_submit(struct get_req *g)
+{
+	struct db_query *q = db_query_new(get_steps[g->step].sql);
+
+	db_param_str(q, PQgetvalue(g->ticket, 0, 0));
+	db_submit(g->r->s->srv->db, q, get_step_done, g);
+}
+
+static void get_step_done(PGresult *res, void *arg)
+{
+	struct get_req *g = arg;
+	struct req *r = g->r;
+
+	if (!req_live(r) || !db_ok(res)) {
+		if (req_live(r))
+			reply_db_error(r->s, r->rid, res);
+		get_req_free(g);
+		return;
+	}
+	/* The pool clears res after this callback. */
+	g->parts[g->step++] = copy_result(res);
+	if ((size_t)g->step < ARRAY_LEN(get_steps)) {
+		get_step_submit(g);
+		return;
+	}
+	get_reply(g);
 	get_req_free(g);
-}
-
-static void get_escalations_done(PGresult *res, void *arg)
-{
-	struct get_req *g = arg;
-	struct req *r = g->r;
-
-	if (!req_live(r) || !db_ok(res)) {
-		if (req_live(r))
-			reply_db_error(r->s, r->rid, res);
-		get_req_free(g);
-		return;
-	}
-	g->escalations = copy_result(res);
-	struct db_query *q = db_query_new(SQL_COMMENTS);
-	db_param_str(q, PQgetvalue(g->ticket, 0, 0));
-	db_submit(r->s->srv->db, q, get_comments_done, g);
-}
-
-static void get_events_done(PGresult *res, void *arg)
-{
-	struct get_req *g = arg;
-	struct req *r = g->r;
-
-	if (!req_live(r) || !db_ok(res)) {
-		if (req_live(r))
-			reply_db_error(r->s, r->rid, res);
-		get_req_free(g);
-		return;
-	}
-	g->events = copy_result(res);
-	struct db_query *q = db_query_new(SQL_ESCALATIONS);
-	db_param_str(q, PQgetvalue(g->ticket, 0, 0));
-	db_submit(r->s->srv->db, q, get_escalations_done, g);
 }
 
 static void get_ticket_done(PGresult *res, void *arg)
@@ -313,13 +317,10 @@ static void get_ticket_done(PGresult *res, void *arg)
 		req_free(r);
 		return;
 	}
-	/* The pool clears res after this callback: keep a copy for the second step. */
 	struct get_req *g = xcalloc(1, sizeof(*g));
 	g->r = r;
 	g->ticket = copy_result(res);
-	struct db_query *q = db_query_new(SQL_EVENTS);
-	db_param_str(q, PQgetvalue(res, 0, 0));
-	db_submit(r->s->srv->db, q, get_events_done, g);
+	get_step_submit(g);
 }
 
 /* "HD-1042" (any case) -> 1042; -1 if it is not a ticket key. */

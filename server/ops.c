@@ -318,7 +318,8 @@ static void op_resolution_list(struct session *s, uint32_t rid, const msgpack_ob
 
 /* ---------------------------------------------------------------- subscriptions */
 
-static void op_subscribe(struct session *s, uint32_t rid, const msgpack_object *m)
+/* Follow (or stop following) a queue's changes; queue 0 is every queue. */
+static void subscription(struct session *s, uint32_t rid, const msgpack_object *m, bool on)
 {
 	struct args a = ARGS_INIT(m);
 	int64_t queue_id = 0;
@@ -328,22 +329,21 @@ static void op_subscribe(struct session *s, uint32_t rid, const msgpack_object *
 		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
 		return;
 	}
-	session_subscribe(s, (int)queue_id);
+	if (on)
+		session_subscribe(s, (int)queue_id);
+	else
+		session_unsubscribe(s, (int)queue_id);
 	reply_ok(s, rid);
+}
+
+static void op_subscribe(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	subscription(s, rid, m, true);
 }
 
 static void op_unsubscribe(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	struct args a = ARGS_INIT(m);
-	int64_t queue_id = 0;
-
-	args_int(&a, "queue_id", true, 0, INT32_MAX, &queue_id);
-	if (a.bad) {
-		reply_error(s, rid, E_BAD_REQUEST, "%s", a.why);
-		return;
-	}
-	session_unsubscribe(s, (int)queue_id);
-	reply_ok(s, rid);
+	subscription(s, rid, m, false);
 }
 
 const struct op_def session_ops[] = {
