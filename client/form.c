@@ -66,7 +66,7 @@ void form_button(struct form *fm, int i, const char *label)
 
 void form_focus(struct form *fm, int i)
 {
-	if (i >= 0 && i < fm->n && fm->f[i].kind != FIELD_INFO)
+	if (i >= 0 && i < fm->n && fm->f[i].kind != FIELD_INFO && !fm->f[i].hidden)
 		fm->focus = i;
 }
 
@@ -74,7 +74,7 @@ void form_focus(struct form *fm, int i)
 static int step(const struct form *fm, int from, int dir)
 {
 	for (int i = from + dir; i >= 0 && i < fm->n; i += dir)
-		if (fm->f[i].kind != FIELD_INFO)
+		if (fm->f[i].kind != FIELD_INFO && !fm->f[i].hidden)
 			return i;
 	return -1;
 }
@@ -183,6 +183,8 @@ static int field_rows(const struct form *fm, int i)
 {
 	const struct field *f = &fm->f[i];
 
+	if (f->hidden)
+		return 0;
 	if (f->kind == FIELD_MULTI)
 		return f->rows;
 	if (f->kind == FIELD_BUTTON)
@@ -200,6 +202,8 @@ int form_draw(struct form *fm, struct rect r, int max_w)
 
 	if (vw > max_w)
 		vw = max_w;
+	for (int i = 0; i < fm->n; i++)
+		fm->f[i].y = -1;
 	/* On a short terminal, scroll just enough for the focused field to be on screen. */
 	for (int i = 0; i <= fm->focus && i < fm->n; i++)
 		used += field_rows(fm, i);
@@ -210,6 +214,9 @@ int form_draw(struct form *fm, struct rect r, int max_w)
 		bool focused = i == fm->focus;
 		attr_t fa = ui_attr(focused ? UI_FIELD_FOCUS : UI_FIELD);
 
+		if (f->hidden)
+			continue;
+		f->y = y;
 		if (f->kind == FIELD_BUTTON) {
 			/* Buttons share one row below the fields. */
 			char b[64];

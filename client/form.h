@@ -25,6 +25,8 @@ struct field {
 	int sel;
 	int rows;       /* MULTI: rows shown */
 	char info[128]; /* INFO: the text */
+	bool hidden;    /* set by the owner: not drawn, never focused */
+	int y;          /* screen row of the value at the last draw; -1 when not drawn */
 };
 
 struct form {

@@ -70,6 +70,7 @@ struct ticket *ticket_parse(const msgpack_object *o)
 	t->owner = get_str(o, "owner", "");
 	t->category = get_str(o, "category", "");
 	t->raise_state = get_str(o, "raise_state", "");
+	t->raise_reason = get_str(o, "raise_reason", NULL);
 	t->resolution_code = get_str(o, "resolution_code", NULL);
 	t->resolution_note = get_str(o, "resolution_note", NULL);
 	t->merged_into = get_str(o, "merged_into", NULL);
@@ -77,6 +78,8 @@ struct ticket *ticket_parse(const msgpack_object *o)
 	t->minutes_spent = get_int(o, "minutes_spent", 0);
 	const msgpack_object *q = mp_get(o, "question_open");
 	t->question_open = q != NULL && q->type == MSGPACK_OBJECT_BOOLEAN && q->via.boolean;
+	t->escalated_ms = get_int(o, "escalated_ms", 0);
+	t->escalation_reason = get_str(o, "escalation_reason", NULL);
 	return t;
 }
 
@@ -102,10 +105,12 @@ struct ticket *ticket_dup(const struct ticket *t)
 	c->owner = xstrdup(t->owner);
 	c->category = xstrdup(t->category);
 	c->raise_state = xstrdup(t->raise_state);
+	c->raise_reason = dup_or_null(t->raise_reason);
 	c->resolution_code = dup_or_null(t->resolution_code);
 	c->resolution_note = dup_or_null(t->resolution_note);
 	c->merged_into = dup_or_null(t->merged_into);
 	c->problem = dup_or_null(t->problem);
+	c->escalation_reason = dup_or_null(t->escalation_reason);
 	return c;
 }
 
@@ -125,10 +130,12 @@ void ticket_free(struct ticket *t)
 	free(t->owner);
 	free(t->category);
 	free(t->raise_state);
+	free(t->raise_reason);
 	free(t->resolution_code);
 	free(t->resolution_note);
 	free(t->merged_into);
 	free(t->problem);
+	free(t->escalation_reason);
 	free(t);
 }
 
@@ -218,6 +225,43 @@ void tcomments_free(struct tcomment *cm, size_t n)
 		free(cm[i].body);
 	}
 	free(cm);
+}
+
+struct tescalation *tescalations_parse(const msgpack_object *arr, size_t *n)
+{
+	*n = 0;
+	if (arr == NULL || arr->type != MSGPACK_OBJECT_ARRAY || arr->via.array.size == 0)
+		return NULL;
+
+	struct tescalation *es = xcalloc(arr->via.array.size, sizeof(*es));
+	for (uint32_t i = 0; i < arr->via.array.size; i++) {
+		const msgpack_object *o = &arr->via.array.ptr[i];
+		const msgpack_object *to = mp_get(o, "to_queue");
+		if (o->type != MSGPACK_OBJECT_MAP || to == NULL || to->type != MSGPACK_OBJECT_STR)
+			continue;
+		struct tescalation *e = &es[(*n)++];
+		e->at_ms = get_int(o, "at_ms", 0);
+		e->kind = get_str(o, "kind", "functional");
+		e->actor = get_str(o, "actor", NULL);
+		e->from_queue = get_str(o, "from_queue", "");
+		e->to_queue = mp_strdup(to);
+		e->reason = get_str(o, "reason", "");
+		e->tried = get_str(o, "tried", "");
+	}
+	return es;
+}
+
+void tescalations_free(struct tescalation *es, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(es[i].kind);
+		free(es[i].actor);
+		free(es[i].from_queue);
+		free(es[i].to_queue);
+		free(es[i].reason);
+		free(es[i].tried);
+	}
+	free(es);
 }
 
 struct queue_info *queues_parse(const msgpack_object *arr, size_t *n)

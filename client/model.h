@@ -29,12 +29,15 @@ struct ticket {
 	char *owner;           /* "" when none */
 	char *category;        /* "" when none */
 	char *raise_state;     /* "" when not sent */
+	char *raise_reason;    /* NULL unless raised */
 	char *resolution_code; /* NULL unless resolved or closed */
 	char *resolution_note; /* NULL in list results */
 	char *merged_into;     /* NULL unless merged */
 	char *problem;         /* NULL unless linked to a problem */
 	int64_t minutes_spent;
 	bool question_open;
+	int64_t escalated_ms;    /* latest functional escalation or hand-back; 0 = never */
+	char *escalation_reason; /* its reason; NULL when never escalated */
 };
 
 struct tcomment {
@@ -52,6 +55,15 @@ struct tevent {
 	char *actor; /* NULL: the system or a direct SQL change */
 	char *kind;
 	char *field, *old, *new_, *note; /* each may be NULL */
+};
+
+/* One step of a ticket's escalation path (ticket.get -> escalations). */
+struct tescalation {
+	int64_t at_ms;
+	char *kind;                  /* functional, handback */
+	char *actor;                 /* NULL: the system */
+	char *from_queue, *to_queue; /* never NULL */
+	char *reason, *tried;        /* never NULL */
 };
 
 struct queue_info {
@@ -85,6 +97,10 @@ void tevents_free(struct tevent *ev, size_t n);
 /* Parse an array of comments; malformed entries are skipped. */
 struct tcomment *tcomments_parse(const msgpack_object *arr, size_t *n);
 void tcomments_free(struct tcomment *c, size_t n);
+
+/* Parse the escalation path; malformed entries are skipped. */
+struct tescalation *tescalations_parse(const msgpack_object *arr, size_t *n);
+void tescalations_free(struct tescalation *e, size_t n);
 
 struct queue_info *queues_parse(const msgpack_object *arr, size_t *n);
 void queues_free(struct queue_info *q, size_t n);

@@ -1,4 +1,5 @@
-/* view-ticket.c - one ticket in full: fields, description, history timeline; live. */
+/* view-ticket.c - one ticket in full: fields, description, escalation path, comments and
+ * history; live. Its actions (ticket-actions.c) each have a key here. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +9,13 @@
 #include "keys.h"
 #include "log.h"
 #include "proto.h"
+#include "ticket-actions.h"
 #include "utf8.h"
 #include "util.h"
 #include "view.h"
 
 #define VALUE_COLS 60 /* old/new values in the timeline are cut to this many columns */
+#define MAX_KEYS   40 /* footer and help entries */
 
 static struct {
 	int64_t id;
@@ -21,6 +24,8 @@ static struct {
 	size_t nev;
 	struct tcomment *cm;
 	size_t ncm;
+	struct tescalation *esc;
+	size_t nesc;
 	uintptr_t seq;
 	bool loading;
 	bool refetch; /* a push arrived while loading: fetch again after the reply */
@@ -30,14 +35,25 @@ static struct {
 	int rows;  /* rows visible at the last draw */
 } tv;
 
-static const struct keyhelp ticket_keys[] = {
-    {"q Esc", "back", true},     {"\xe2\x86\x91\xe2\x86\x93", "scroll", true},
-    {"PgUp PgDn", "page", true}, {"r", "reload", true},
-    {"?", "help", true},         {"Home End", "top / bottom", false},
-    {"n", "new ticket", false},  {NULL, NULL, false},
-};
+/* Rebuilt on every draw: what is on offer changes with the ticket and with an open dialog. */
+static struct keyhelp ticket_keys[MAX_KEYS];
 
 static void fetch(void);
+
+static void free_content(void)
+{
+	ticket_free(tv.t);
+	tevents_free(tv.ev, tv.nev);
+	tcomments_free(tv.cm, tv.ncm);
+	tescalations_free(tv.esc, tv.nesc);
+	tv.t = NULL;
+	tv.ev = NULL;
+	tv.nev = 0;
+	tv.cm = NULL;
+	tv.ncm = 0;
+	tv.esc = NULL;
+	tv.nesc = 0;
+}
 
 static void got_ticket(const msgpack_object *r, void *arg)
 {
@@ -58,12 +74,11 @@ static void got_ticket(const msgpack_object *r, void *arg)
 		app_redraw();
 		return;
 	}
-	ticket_free(tv.t);
-	tevents_free(tv.ev, tv.nev);
-	tcomments_free(tv.cm, tv.ncm);
+	free_content();
 	tv.t = t;
 	tv.ev = tevents_parse(mp_get(r, "events"), &tv.nev);
 	tv.cm = tcomments_parse(mp_get(r, "comments"), &tv.ncm);
+	tv.esc = tescalations_parse(mp_get(r, "escalations"), &tv.nesc);
 	tv.error[0] = '\0';
 	if (tv.refetch) {
 		tv.refetch = false;
@@ -82,17 +97,46 @@ static void fetch(void)
 	tv.loading = conn_end(app.conn) != 0;
 }
 
+void view_ticket_adopt(struct ticket *t)
+{
+	if (t != NULL && t->id == tv.id && (tv.t == NULL || t->version >= tv.t->version)) {
+		if (t->description == NULL && tv.t != NULL && tv.t->description != NULL)
+			t->description = xstrdup(tv.t->description);
+		ticket_free(tv.t);
+		tv.t = t;
+		app_redraw();
+	} else {
+		ticket_free(t);
+	}
+	/* The reply has the ticket but not its history and comments. */
+	fetch();
+}
+
+const struct ticket *view_ticket_shown(void)
+{
+	return tv.t;
+}
+
+int64_t view_ticket_id(void)
+{
+	return tv.id;
+}
+
+const char *view_ticket_question(void)
+{
+	const char *q = NULL;
+
+	for (size_t i = 0; i < tv.ncm; i++)
+		if (strcmp(tv.cm[i].kind, "question") == 0)
+			q = tv.cm[i].body;
+	return q;
+}
+
 void view_ticket_open(int64_t id)
 {
 	if (id != tv.id) {
-		ticket_free(tv.t);
-		tevents_free(tv.ev, tv.nev);
-		tcomments_free(tv.cm, tv.ncm);
-		tv.t = NULL;
-		tv.ev = NULL;
-		tv.nev = 0;
-		tv.cm = NULL;
-		tv.ncm = 0;
+		actions_leave();
+		free_content();
 		tv.id = id;
 	}
 	tv.top = 0;
@@ -149,6 +193,7 @@ static void draw_fields(struct page *p, const struct ticket *t)
 {
 	const struct queue_info *q = app_queue(t->queue_id);
 	char pri[64], queue[256], created[32], updated[32], ver[24], spent[32], res[256];
+	char raised[256], merged[64];
 	const char *dash = ui_dash();
 	struct pair f[24];
 	size_t n = 0;
@@ -181,12 +226,19 @@ static void draw_fields(struct page *p, const struct ticket *t)
 		         t->resolution_note != NULL ? t->resolution_note : "");
 		f[n++] = (struct pair){"Resolution", res, UI_NORMAL};
 	}
-	if (t->raise_state[0] != '\0' && strcmp(t->raise_state, "none") != 0)
-		f[n++] = (struct pair){"Raised", t->raise_state, UI_ERROR};
+	if (t->raise_state[0] != '\0' && strcmp(t->raise_state, "none") != 0) {
+		snprintf(raised, sizeof(raised), "%s%s%s", t->raise_state,
+		         t->raise_reason != NULL ? ": " : "",
+		         t->raise_reason != NULL ? t->raise_reason : "");
+		f[n++] = (struct pair){"Raised", raised, UI_ERROR};
+	}
 	if (t->question_open)
 		f[n++] = (struct pair){"Question", "open, waiting for an answer", UI_ERROR};
-	if (t->merged_into != NULL)
-		f[n++] = (struct pair){"Merged into", t->merged_into, UI_NORMAL};
+	if (t->merged_into != NULL) {
+		/* "Merged into" would not fit the 10-column labels. */
+		snprintf(merged, sizeof(merged), "into %s", t->merged_into);
+		f[n++] = (struct pair){"Merged", merged, UI_NORMAL};
+	}
 	if (t->problem != NULL)
 		f[n++] = (struct pair){"Problem", t->problem, UI_NORMAL};
 	f[n++] = (struct pair){"Version", ver, UI_NORMAL};
@@ -272,6 +324,43 @@ static void draw_history(struct page *p)
 	}
 }
 
+/* The escalation path, oldest first: who sent it where and why, what had been tried. */
+static void draw_escalations(struct page *p)
+{
+	char buf[512], when[32];
+	const char *arrow = ui_utf8 ? "\xe2\x86\x92" : "->";
+	int y;
+
+	next_row(p);
+	if ((y = next_row(p)) >= 0) {
+		snprintf(buf, sizeof(buf), "Escalation path (%zu)", tv.nesc);
+		ui_put(y, p->r.x, buf, p->r.w, ui_attr(UI_TITLE));
+	}
+	for (size_t i = 0; i < tv.nesc; i++) {
+		const struct tescalation *e = &tv.esc[i];
+		ui_fmt_time(when, sizeof(when), "%Y-%m-%d %H:%M", e->at_ms);
+		if ((y = next_row(p)) >= 0) {
+			int x = p->r.x;
+			x += ui_put(y, x, when, p->r.w, ui_attr(UI_LABEL)) + 1;
+			x += ui_put(y, x, e->actor != NULL ? e->actor : "system",
+			            p->r.x + p->r.w - x, A_BOLD) +
+			     1;
+			snprintf(buf, sizeof(buf), "%s %s %s%s", e->from_queue, arrow, e->to_queue,
+			         strcmp(e->kind, "handback") == 0 ? " (handed back)" : "");
+			ui_put(y, x, buf, p->r.x + p->r.w - x, A_NORMAL);
+		}
+		/* Reasons run to 4000 characters: no fixed buffer. */
+		char *why = xasprintf("Why: %s", e->reason);
+		wrapped(p, p->r.x + 2, p->r.w - 2, why, A_NORMAL);
+		free(why);
+		if (e->tried[0] != '\0') {
+			char *tried = xasprintf("Tried: %s", e->tried);
+			wrapped(p, p->r.x + 2, p->r.w - 2, tried, ui_attr(UI_LABEL));
+			free(tried);
+		}
+	}
+}
+
 /* Comments, oldest first: a heading line per comment, the body wrapped under it. */
 static void draw_comments(struct page *p)
 {
@@ -300,7 +389,7 @@ static void draw_comments(struct page *p)
 	}
 }
 
-static void ticket_draw(struct rect r)
+static void draw_page(struct rect r)
 {
 	struct page p = {.r = {r.y, r.x + 1, r.h, r.w - 2}, .top = tv.top};
 	const struct ticket *t = tv.t;
@@ -336,6 +425,8 @@ static void ticket_draw(struct rect r)
 		wrapped(&p, p.r.x + 2, p.r.w - 2, t->description, A_NORMAL);
 	}
 
+	if (tv.nesc > 0)
+		draw_escalations(&p);
 	if (tv.ncm > 0)
 		draw_comments(&p);
 
@@ -352,7 +443,7 @@ static void ticket_draw(struct rect r)
 	if (tv.top > max_top) {
 		tv.top = max_top;
 		ui_clear(r, A_NORMAL);
-		ticket_draw(r);
+		draw_page(r);
 		return;
 	}
 	if (max_top > 0) {
@@ -361,22 +452,52 @@ static void ticket_draw(struct rect r)
 	}
 }
 
-/* ---- keys and hooks ------------------------------------------------------------------ */
+/* ---- view hooks ---------------------------------------------------------------------- */
+
+/* Footer and help: the dialog's keys while one is open, else what may be done here. */
+static void build_keys(void)
+{
+	const char *updown = ui_utf8 ? "\xe2\x86\x91\xe2\x86\x93 j k" : "Up Down j k";
+	const size_t nav = 7; /* the entries after the actions, terminator included */
+	size_t n = 0;
+
+	if (actions_dialog_keyhelp(ticket_keys, MAX_KEYS))
+		return;
+	ticket_keys[n++] = (struct keyhelp){"q", "back", true};
+	ticket_keys[n++] = (struct keyhelp){"?", "help", true};
+	n += actions_offered(ticket_keys + n, MAX_KEYS - n - nav);
+	ticket_keys[n++] = (struct keyhelp){updown, "scroll", false};
+	ticket_keys[n++] = (struct keyhelp){"PgUp PgDn", "page", false};
+	ticket_keys[n++] = (struct keyhelp){"Home End", "top / bottom", false};
+	ticket_keys[n++] = (struct keyhelp){"^R", "reload", false};
+	ticket_keys[n++] = (struct keyhelp){"N", "new ticket", false};
+	ticket_keys[n++] = (struct keyhelp){"Esc", "back", false};
+	ticket_keys[n] = (struct keyhelp){NULL, NULL, false};
+}
+
+static void ticket_draw(struct rect r)
+{
+	build_keys();
+	draw_page(r);
+	actions_draw(r);
+}
 
 static bool ticket_key(int type, wint_t ch)
 {
 	int page = tv.rows > 2 ? tv.rows - 1 : 1;
 
+	if (actions_key(type, ch))
+		return true;
 	if (key_is(type, ch, 'q') || key_is(type, ch, KEY_ESCAPE) || key_fn(type, ch, KEY_LEFT) ||
 	    key_fn(type, ch, KEY_BACKSPACE)) {
 		app_set_view(&view_queue);
 		return true;
 	}
-	if (key_is(type, ch, 'r')) {
+	if (key_is(type, ch, KEY_CTRL('R'))) {
 		fetch();
 		return true;
 	}
-	if (key_is(type, ch, 'n')) {
+	if (key_is(type, ch, 'N')) {
 		view_create_open(tv.t != NULL ? tv.t->queue_id : 0);
 		return true;
 	}
@@ -418,15 +539,16 @@ static void ticket_push(const struct ticket *t, bool created)
 
 static void ticket_reload(bool current)
 {
-	if (current)
+	if (current) {
 		fetch();
+		actions_reload();
+	}
 }
 
 static void ticket_fini(void)
 {
-	ticket_free(tv.t);
-	tevents_free(tv.ev, tv.nev);
-	tcomments_free(tv.cm, tv.ncm);
+	actions_fini();
+	free_content();
 	memset(&tv, 0, sizeof(tv));
 }
 

@@ -167,12 +167,14 @@ for c in c1 c2; do
 	expect_re "$c" 'HD-[0-9]+' "ticket list" >/dev/null
 done
 
-# Create a ticket in console 1: n, the subject, ^S.
+# Create a ticket in console 1: n, Tab past caller, category, impact and urgency (the form
+# opens on the caller), the subject, ^S.
 subject="Café printer 東京 $$"
 keys c1 n
 expect c1 "New ticket" "create form"
+keys c1 Tab Tab Tab Tab
 text c1 "$subject"
-expect c1 "$subject" "typed subject in the form"
+expect_re c1 "Subject +$subject" "typed subject in the Subject field" >/dev/null
 keys c1 C-s
 created=$(expect_re c1 'Created HD-[0-9]+' "\"Created HD-…\" status after saving")
 key=${created#Created }
