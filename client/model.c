@@ -71,6 +71,9 @@ struct ticket *ticket_parse(const msgpack_object *o)
 	t->category = get_str(o, "category", "");
 	t->raise_state = get_str(o, "raise_state", "");
 	t->raise_reason = get_str(o, "raise_reason", NULL);
+	const msgpack_object *po = mp_get(o, "priority_override");
+	t->priority_override = po != NULL && po->type == MSGPACK_OBJECT_BOOLEAN && po->via.boolean;
+	t->priority_reason = get_str(o, "priority_reason", NULL);
 	t->resolution_code = get_str(o, "resolution_code", NULL);
 	t->resolution_note = get_str(o, "resolution_note", NULL);
 	t->merged_into = get_str(o, "merged_into", NULL);
@@ -106,6 +109,7 @@ struct ticket *ticket_dup(const struct ticket *t)
 	c->category = xstrdup(t->category);
 	c->raise_state = xstrdup(t->raise_state);
 	c->raise_reason = dup_or_null(t->raise_reason);
+	c->priority_reason = dup_or_null(t->priority_reason);
 	c->resolution_code = dup_or_null(t->resolution_code);
 	c->resolution_note = dup_or_null(t->resolution_note);
 	c->merged_into = dup_or_null(t->merged_into);
@@ -131,6 +135,7 @@ void ticket_free(struct ticket *t)
 	free(t->category);
 	free(t->raise_state);
 	free(t->raise_reason);
+	free(t->priority_reason);
 	free(t->resolution_code);
 	free(t->resolution_note);
 	free(t->merged_into);

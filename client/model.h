@@ -26,14 +26,16 @@ struct ticket {
 	char *requester; /* "" when none */
 	int64_t created_ms, updated_ms;
 	/* Work and lifecycle fields; "" or NULL when the server does not send them. */
-	char *owner;           /* "" when none */
-	char *category;        /* "" when none */
-	char *raise_state;     /* "" when not sent */
-	char *raise_reason;    /* NULL unless raised */
-	char *resolution_code; /* NULL unless resolved or closed */
-	char *resolution_note; /* NULL in list results */
-	char *merged_into;     /* NULL unless merged */
-	char *problem;         /* NULL unless linked to a problem */
+	char *owner;            /* "" when none */
+	char *category;         /* "" when none */
+	char *raise_state;      /* "" when not sent */
+	char *raise_reason;     /* NULL unless raised */
+	bool priority_override; /* a supervisor fixed the priority */
+	char *priority_reason;  /* why; NULL without an override */
+	char *resolution_code;  /* NULL unless resolved or closed */
+	char *resolution_note;  /* NULL in list results */
+	char *merged_into;      /* NULL unless merged */
+	char *problem;          /* NULL unless linked to a problem */
 	int64_t minutes_spent;
 	bool question_open;
 	int64_t escalated_ms;    /* latest functional escalation or hand-back; 0 = never */

@@ -44,6 +44,7 @@ enum act {
 	A_ANSWER,
 	A_RAISE,
 	A_ACK,
+	A_PRIORITY,
 	A_MERGE,
 	A_LINK,
 	A_UNLINK,
@@ -250,6 +251,7 @@ static void start_question(void);
 static void start_answer(void);
 static void start_raise(void);
 static void start_ack(void);
+static void start_priority(void);
 static void start_merge(void);
 static void start_link(void);
 static void start_unlink(void);
@@ -278,6 +280,7 @@ static const struct action actions[A_KEYS] = {
     [A_ANSWER] = {'w', "w", "answer", PERM_TICKET_COMMENT, blocked_answer, start_answer},
     [A_RAISE] = {'r', "r", "raise", PERM_TICKET_COMMENT, blocked_raise, start_raise},
     [A_ACK] = {'K', "K", "acknowledge", PERM_TICKET_ACK, blocked_ack, start_ack},
+    [A_PRIORITY] = {'P', "P", "priority", PERM_TICKET_ACK, blocked_final, start_priority},
     [A_MERGE] = {'m', "m", "merge", PERM_TICKET_MERGE, blocked_merge, start_merge},
     [A_LINK] = {'l', "l", "link problem", PERM_TICKET_MERGE, blocked_link, start_link},
     [A_UNLINK] = {'L', "L", "unlink", PERM_TICKET_MERGE, blocked_unlink, start_unlink},
@@ -718,6 +721,25 @@ static void start_ack(void)
 	av.f1 = dialog_text(d, "Note", LIMIT_NOTE, false);
 }
 
+/* A supervisor's override of the computed priority, or its removal ("computed"). */
+static void start_priority(void)
+{
+	struct dialog *d = open_dialog(A_PRIORITY, "Set", "Priority of %s", cur()->key);
+	static const char *const names[] = {"P1", "P2", "P3", "P4"};
+
+	dialog_message(d, "Now P%d%s. Impact and urgency no longer move an overridden priority.",
+	               cur()->priority, cur()->priority_override ? " (overridden)" : "");
+	av.f1 = dialog_list(d, "Priority", 5);
+	for (int i = 0; i < 4; i++)
+		dialog_option(d, av.f1, names[i], names[i], i + 1);
+	dialog_option(d, av.f1, "computed (impact x urgency)", "computed", 0);
+	dialog_select(
+	    d, av.f1,
+	    names[cur()->priority >= 1 && cur()->priority <= 4 ? cur()->priority - 1 : 3]);
+	av.f2 = dialog_text(d, "Reason", LIMIT_NOTE, false);
+	dialog_focus(d, av.f1);
+}
+
 static void start_merge(void)
 {
 	struct dialog *d = open_dialog(A_MERGE, "Merge", "Merge %s", cur()->key);
@@ -901,6 +923,31 @@ static void submit_dialog(void)
 		if (note)
 			pk_kstr(pk, "note", dialog_str(d, av.f1));
 		snprintf(p->done, sizeof(p->done), "Acknowledged %s", t->key);
+		req_end(p, true);
+		return;
+	}
+	case A_PRIORITY: {
+		int64_t pri = dialog_sel_id(d, av.f1);
+		if (pri != 0 && dialog_str(d, av.f2)[0] == '\0') {
+			dialog_error(d, "Overriding the priority needs a reason");
+			return;
+		}
+		if ((pk = req_begin(&p, A_PRIORITY, "ticket.set_priority", 4)) == NULL)
+			return;
+		pk_kint(pk, "id", cur_id());
+		pk_kint(pk, "version", v);
+		pk_str(pk, "priority");
+		if (pri == 0)
+			msgpack_pack_nil(pk);
+		else
+			msgpack_pack_int64(pk, pri);
+		pk_kstr(pk, "reason", dialog_str(d, av.f2));
+		if (pri == 0)
+			snprintf(p->done, sizeof(p->done), "%s back to its computed priority",
+			         t->key);
+		else
+			snprintf(p->done, sizeof(p->done), "%s set to P%lld", t->key,
+			         (long long)pri);
 		req_end(p, true);
 		return;
 	}

@@ -20,8 +20,9 @@
 #define RESOLVED_LIMIT 100  /* "Recently resolved" shows this many */
 #define COUNTS_GAP_MS  1000 /* at most one round of count queries per second */
 
-/* What a view lists. Escalation and queue views carry a queue id. */
-enum vkind { V_MINE, V_INTAKE, V_ESC, V_ALL, V_RESOLVED, V_QUEUE };
+/* What a view lists. Escalation and queue views carry a queue id. V_CALLER is not in the
+ * pane: it is opened from a ticket or the create form and lists one requester's tickets. */
+enum vkind { V_MINE, V_INTAKE, V_ESC, V_ALL, V_RESOLVED, V_QUEUE, V_CALLER };
 
 struct ventry {
 	enum vkind kind;
@@ -75,9 +76,17 @@ static struct {
 	char jump_key[64]; /* the key :go asked for */
 	char take_key[32]; /* the ticket the last take was for, for its messages */
 	int64_t takeover_id, takeover_until; /* t pressed once on a colleague's ticket */
+
+	/* The caller view, shown instead of the entry sel while caller_id is set. */
+	int64_t caller_id;
+	char *caller_name;
+	const struct view *caller_back; /* where q goes: the ticket, the create form or here */
+	int64_t caller_back_ticket;
+	int64_t caller_prev_cur; /* the ticket under the cursor in the view it replaced */
 } qv = {.cnt_mine = -1, .cnt_resolved = -1};
 
-static const struct keyhelp queue_keys[] = {
+/* Not const: q says "back" rather than "quit" in a caller's view. */
+static struct keyhelp queue_keys[] = {
     {"Enter", "open", true},
     {"1-9", "view", true},
     {"t", "take", true},
@@ -96,6 +105,7 @@ static const struct keyhelp queue_keys[] = {
     {":q", "quit", false},
     {"Esc", "clear the filter", false},
     {"r", "reload", false},
+    {"q Esc", "in a caller's view (p on a ticket): back to where it was opened", false},
     {NULL, NULL, false},
 };
 
@@ -108,14 +118,17 @@ static enum vkind cur_kind(void)
 {
 	const struct ventry *e = cur_entry();
 
+	if (qv.caller_id != 0)
+		return V_CALLER;
 	return e != NULL ? e->kind : V_ALL;
 }
 
 static int64_t cur_queue(void)
 {
 	const struct ventry *e = cur_entry();
+	enum vkind k = cur_kind();
 
-	return e != NULL && (e->kind == V_ESC || e->kind == V_QUEUE) ? e->queue_id : 0;
+	return e != NULL && (k == V_ESC || k == V_QUEUE) ? e->queue_id : 0;
 }
 
 /* ---- what a view holds, and in which order ------------------------------------------- */
@@ -139,6 +152,8 @@ static bool matches(const struct ticket *t)
 		return ticket_is_open(t);
 	case V_RESOLVED:
 		return is_resolved(t);
+	case V_CALLER:
+		return t->requester_id == qv.caller_id;
 	}
 	return false;
 }
@@ -438,11 +453,16 @@ static void load(void)
 	case V_QUEUE:
 		pk_kint(pk, "queue_id", cur_queue());
 		break;
+	case V_CALLER:
+		pk_kint(pk, "requester_id", qv.caller_id);
+		break;
 	case V_ALL:
 	case V_RESOLVED:
 		break;
 	}
-	if (k == V_RESOLVED) {
+	/* A caller's view holds every status: the open/status argument is the one above. */
+	if (k == V_CALLER) {
+	} else if (k == V_RESOLVED) {
 		pk_str(pk, "status");
 		msgpack_pack_array(pk, 2);
 		pk_str(pk, "resolved");

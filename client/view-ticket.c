@@ -198,8 +198,12 @@ static void draw_fields(struct page *p, const struct ticket *t)
 	struct pair f[24];
 	size_t n = 0;
 
-	snprintf(pri, sizeof(pri), "P%d  (impact %d, urgency %d)", t->priority, t->impact,
-	         t->urgency);
+	if (t->priority_override)
+		snprintf(pri, sizeof(pri), "P%d  (override: %s)", t->priority,
+		         t->priority_reason != NULL ? t->priority_reason : "");
+	else
+		snprintf(pri, sizeof(pri), "P%d  (impact %d, urgency %d)", t->priority, t->impact,
+		         t->urgency);
 	snprintf(queue, sizeof(queue), "%s (tier %d)", q != NULL ? q->name : t->queue, t->tier);
 	ui_fmt_time(created, sizeof(created), "%Y-%m-%d %H:%M", t->created_ms);
 	ui_fmt_time(updated, sizeof(updated), "%Y-%m-%d %H:%M", t->updated_ms);

@@ -7,7 +7,7 @@
 #     ana's detail shows the open question live; ana answers (w), the flag goes on both;
 #   - a dialog survives a resize to 80x24 and back with its text;
 #   - ana raises it (r) on a stale version: "changed meanwhile", then again; sam (supervisor)
-#     acknowledges (K); a merge into a ticket that does not exist shows the server's refusal
+#     acknowledges (K) and overrides the priority with a reason (P), then clears it; a merge into a ticket that does not exist shows the server's refusal
 #     inside the dialog;
 #   - carla resolves it (R) with code fixed and a note; the history shows escalated / resolved;
 #   - admin is offered nothing, and t says why instead of sending anything;
@@ -368,6 +368,24 @@ expect sam "Raised: Dispatch cannot ship labels" "the raise reason in the dialog
 keys sam Enter
 expect sam "Acknowledged $key" "the acknowledgement confirmed"
 expect_re ana 'Raised +acknowledged' "the acknowledgement in ana's detail (live)" >/dev/null
+
+# sam overrides the priority with a reason (P): P1, visible on ana's screen at once; without a
+# reason the dialog refuses; then back to the computed priority.
+keys sam P
+expect sam "Priority of $key" "the priority dialog"
+keys sam Home Tab Enter
+expect sam "needs a reason" "the refusal of an override without a reason"
+text sam "Caller is the CFO"
+keys sam Enter
+expect sam "$key set to P1" "the override confirmed"
+expect sam "P1  (override: Caller is the CFO)" "the override on sam's detail"
+expect ana "P1  (override: Caller is the CFO)" "the override in ana's detail (live)"
+keys sam P
+expect sam "Priority of $key" "the priority dialog again"
+keys sam End Tab Enter
+expect sam "back to its computed priority" "the override cleared"
+expect_gone ana "(override:" "the override on ana's screen after clearing"
+[[ $(footer ana) != *"P priority"* ]] || fail_screen ana "an L1 agent is offered the priority override"
 quit sam
 
 # ---- the server's refusal shows inside the dialog ------------------------------------------
