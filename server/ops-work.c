@@ -7,6 +7,7 @@
 #include "db.h"
 #include "ops.h"
 #include "ticket.h"
+#include "utf8.h"
 #include "util.h"
 
 static const char *const comment_kinds[] = {"reply", "note", "question", "answer", NULL};
@@ -192,20 +193,27 @@ static void op_problem_resolve_linked(struct session *s, uint32_t rid, const msg
 
 /* ---------------------------------------------------------------- requesters */
 
-/* Prefix or word matches on name, email and phone; the trigram indexes keep it fast at 100k
- * requesters. Exact prefixes sort first. LIKE wildcards in the typed text are escaped. */
+/* Matches on name, email and phone, prefix matches first. Three characters or more: anywhere
+ * in the text, through the trigram indexes (fast at 100k requesters, see docs/benchmarks.md).
+ * Shorter: prefixes only, through the btree pattern indexes, since trigrams cannot narrow one
+ * or two characters. LIKE wildcards in the typed text are escaped. */
+#define REQUESTER_SEARCH(WHERE)                                                                    \
+	"WITH p AS (SELECT replace(replace(replace(lower($1), '\\', '\\\\'), '%', '\\%'), '_', "   \
+	"'\\_') AS q)"                                                                             \
+	" SELECT r.id, r.name, r.email, r.phone, r.organisation,"                                  \
+	" (SELECT count(*) FROM tickets t WHERE t.requester_id = r.id"                             \
+	"   AND t.status IN ('new', 'open', 'pending', 'on_hold'))"                                \
+	" FROM requesters r, p WHERE " WHERE                                                       \
+	" ORDER BY coalesce(lower(r.name) LIKE p.q || '%' OR lower(r.email) LIKE p.q || '%'"       \
+	"           OR r.phone LIKE p.q || '%', false) DESC, r.name, r.id"                         \
+	" LIMIT $2"
+
 static const char SQL_REQUESTER_SEARCH[] =
-    "WITH p AS (SELECT replace(replace(replace(lower($1), '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
-    " AS q)"
-    " SELECT r.id, r.name, r.email, r.phone, r.organisation,"
-    " (SELECT count(*) FROM tickets t WHERE t.requester_id = r.id"
-    "   AND t.status IN ('new', 'open', 'pending', 'on_hold'))"
-    " FROM requesters r, p"
-    " WHERE r.name ILIKE '%' || p.q || '%' OR r.email ILIKE '%' || p.q || '%'"
-    "    OR r.phone LIKE '%' || p.q || '%'"
-    " ORDER BY coalesce(lower(r.name) LIKE p.q || '%' OR lower(r.email) LIKE p.q || '%'"
-    "           OR r.phone LIKE p.q || '%', false) DESC, r.name, r.id"
-    " LIMIT $2";
+    REQUESTER_SEARCH("(r.name ILIKE '%' || p.q || '%' OR r.email ILIKE '%' || p.q || '%'"
+                     " OR r.phone LIKE '%' || p.q || '%')");
+static const char SQL_REQUESTER_PREFIX[] =
+    REQUESTER_SEARCH("(lower(r.name) LIKE p.q || '%' OR lower(r.email) LIKE p.q || '%'"
+                     " OR r.phone LIKE p.q || '%')");
 
 static void pack_requester_row(msgpack_packer *pk, const PGresult *res, int i)
 {
@@ -228,7 +236,8 @@ static void op_requester_search(struct session *s, uint32_t rid, const msgpack_o
 	args_str(&a, "q", true, 1, 100, &text, &text_len);
 	args_int(&a, "limit", false, 1, 50, &limit);
 	BAD_ARGS_RETURN(s, rid, a);
-	struct db_query *q = db_query_new(SQL_REQUESTER_SEARCH);
+	bool short_text = utf8_len(text, text_len) < 3;
+	struct db_query *q = db_query_new(short_text ? SQL_REQUESTER_PREFIX : SQL_REQUESTER_SEARCH);
 	db_param(q, text, text_len);
 	db_param_int(q, limit);
 	op_submit_rows(s, rid, q, "requesters", pack_requester_row);
