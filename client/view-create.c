@@ -133,6 +133,7 @@ static const struct keyhelp create_keys[] = {
     {"Enter", "pick / next", true},
     {"Esc", "discard", true},
     {"F1", "help", true},
+    {"F2", "caller's tickets", true},
     {"\xe2\x86\x91\xe2\x86\x93", "move in a list; previous / next field", false},
     {"S-Tab", "previous field", false},
     {"1 2 3", "impact, urgency: set and go on", false},
@@ -876,6 +877,11 @@ void view_create_open(int64_t queue_id)
 	app_set_view(&view_create);
 }
 
+bool view_create_is_open(void)
+{
+	return cv.open;
+}
+
 /* Saved (and resolved if asked): back to the list, on the new ticket. */
 static void finish(int64_t id, const char *key, bool resolved)
 {
@@ -1169,6 +1175,15 @@ static bool create_key(int type, wint_t ch)
 	focus = cv.fm.focus;
 	if (key_is(type, ch, KEY_CTRL('R')) || (focus == F_RESOLVE && key_is_enter(type, ch))) {
 		set_resolving(!cv.resolving);
+		return true;
+	}
+	/* The picked caller's tickets; the form stays as it is and q comes back to it. */
+	if (key_fn(type, ch, KEY_F(2))) {
+		if (cv.requester_id == 0)
+			snprintf(cv.error, sizeof(cv.error),
+			         "Pick a caller first: F2 lists their tickets");
+		else
+			view_queue_caller(cv.requester_id, text_of(F_REQUESTER), &view_create);
 		return true;
 	}
 	if ((focus == F_REQUESTER || focus == F_CATEGORY) && picker_keys(type, ch))

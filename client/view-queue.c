@@ -11,6 +11,7 @@
 #include "picker.h"
 #include "proto.h"
 #include "textedit.h"
+#include "ticket-actions.h"
 #include "utf8.h"
 #include "util.h"
 #include "view.h"
@@ -460,14 +461,12 @@ static void load(void)
 	case V_RESOLVED:
 		break;
 	}
-	/* A caller's view holds every status: the open/status argument is the one above. */
-	if (k == V_CALLER) {
-	} else if (k == V_RESOLVED) {
+	if (k == V_RESOLVED) {
 		pk_str(pk, "status");
 		msgpack_pack_array(pk, 2);
 		pk_str(pk, "resolved");
 		pk_str(pk, "closed");
-	} else {
+	} else if (k != V_CALLER) { /* a caller's view holds every status */
 		pk_kbool(pk, "open", true);
 	}
 	/* Intake: by priority from the server, then unassigned first here; a page of 500 holds
@@ -631,14 +630,29 @@ static int64_t entry_count(const struct ventry *e)
 			if (e->kind == V_ALL || app.queues[i].tier == 1)
 				n += app.queues[i].open;
 		return n;
+	case V_CALLER:
+		break; /* never in the pane */
 	}
 	return -1;
 }
 
+/* Leave the caller view for the entry it replaced (which is reloaded). */
+static void caller_clear(void)
+{
+	free(qv.caller_name);
+	qv.caller_name = NULL;
+	qv.caller_id = 0;
+	qv.caller_back = NULL;
+	for (struct keyhelp *k = queue_keys; k->key != NULL; k++)
+		if (strcmp(k->key, "q") == 0)
+			k->what = "quit";
+}
+
 static void select_entry(size_t i)
 {
-	if (i >= qv.nents || (i == qv.sel && qv.loaded))
+	if (i >= qv.nents || (i == qv.sel && qv.loaded && qv.caller_id == 0))
 		return;
+	caller_clear();
 	qv.sel = i;
 	qv.want_id = 0;
 	qv.fresh = true;
@@ -652,6 +666,47 @@ static void select_entry(size_t i)
 int64_t view_queue_queue_id(void)
 {
 	return cur_queue();
+}
+
+void view_queue_caller(int64_t requester_id, const char *name, const struct view *back)
+{
+	struct ticket *c = vis_ticket(qv.cur);
+
+	if (qv.caller_id == 0)
+		qv.caller_prev_cur = c != NULL ? c->id : 0;
+	free(qv.caller_name);
+	qv.caller_name = xstrdup(name != NULL && name[0] != '\0' ? name : "?");
+	qv.caller_id = requester_id;
+	qv.caller_back = back;
+	qv.caller_back_ticket = back == &view_ticket ? view_ticket_id() : 0;
+	for (struct keyhelp *k = queue_keys; k->key != NULL; k++)
+		if (strcmp(k->key, "q") == 0)
+			k->what = "back";
+	qv.focus_panes = false;
+	qv.want_id = 0;
+	qv.fresh = true;
+	clear_rows();
+	qv.total = 0;
+	qv.loaded = false;
+	app_set_view(&view_queue); /* which loads the list: it is not loaded */
+}
+
+/* q or Esc in the caller view: the view it replaced, and the screen it was opened from. */
+static void caller_back(void)
+{
+	const struct view *back = qv.caller_back;
+	int64_t tid = qv.caller_back_ticket;
+
+	caller_clear();
+	clear_rows();
+	qv.total = 0;
+	qv.loaded = false;
+	load();
+	view_queue_select(qv.caller_prev_cur);
+	if (back == &view_ticket && tid != 0)
+		view_ticket_open(tid);
+	else if (back == &view_create && view_create_is_open())
+		app_set_view(&view_create);
 }
 
 void view_queue_select(int64_t id)
@@ -911,6 +966,11 @@ static bool queue_key(int type, wint_t ch)
 
 	if (qv.filtering || qv.commanding)
 		return line_key(type, ch);
+	if (qv.caller_id != 0 &&
+	    (key_is(type, ch, 'q') || (key_is(type, ch, KEY_ESCAPE) && !filter_active()))) {
+		caller_back();
+		return true;
+	}
 	if (key_is(type, ch, 'q')) {
 		app_quit();
 		return true;
@@ -1021,9 +1081,10 @@ static struct cols layout_cols(int w)
 	}
 	if (k == V_ESC)
 		c.w[C_WAIT] = 7;
-	if (k == V_MINE || k == V_ALL || k == V_RESOLVED || (k == V_INTAKE && app.nqueues != 1))
+	if (k == V_MINE || k == V_ALL || k == V_RESOLVED || k == V_CALLER ||
+	    (k == V_INTAKE && app.nqueues != 1))
 		c.w[C_QUEUE] = 12;
-	if (k == V_RESOLVED)
+	if (k == V_RESOLVED || k == V_CALLER)
 		c.w[C_RES] = 10;
 	int fixed = 0, ncols = 0;
 	for (int i = 0; i < NCOL; i++)
@@ -1163,6 +1224,10 @@ static void list_title(char *buf, size_t len)
 		snprintf(buf, len, "My tickets %s open, assigned to %s  %s", dash,
 		         app.agent.login != NULL ? app.agent.login : "me", count);
 		break;
+	case V_CALLER:
+		snprintf(buf, len, "Caller: %s %s all tickets, latest change first  %s",
+		         qv.caller_name, dash, count);
+		break;
 	}
 }
 
@@ -1183,6 +1248,8 @@ static const char *empty_message(void)
 		return "No resolved tickets";
 	case V_QUEUE:
 		return "No open tickets in this queue";
+	case V_CALLER:
+		return "No tickets for this caller";
 	case V_ALL:
 		break;
 	}
@@ -1253,7 +1320,7 @@ static void draw_list(struct rect r)
 static void draw_entry(int y, int x, int w, size_t i)
 {
 	const struct ventry *e = &qv.ents[i];
-	bool sel = i == qv.sel;
+	bool sel = i == qv.sel && qv.caller_id == 0;
 	attr_t a = sel ? ui_attr(qv.focus_panes ? UI_CURSOR : UI_CURSOR_DIM) : A_NORMAL;
 	int64_t n = entry_count(e);
 	char num[24], digit[4];
@@ -1390,6 +1457,7 @@ static void queue_fini(void)
 	free(qv.vis);
 	clear_early();
 	free_entries();
+	free(qv.caller_name);
 	if (qv.counts_ev != NULL)
 		event_free(qv.counts_ev);
 	if (qv.filter.buf != NULL) {

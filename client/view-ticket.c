@@ -462,13 +462,14 @@ static void draw_page(struct rect r)
 static void build_keys(void)
 {
 	const char *updown = ui_utf8 ? "\xe2\x86\x91\xe2\x86\x93 j k" : "Up Down j k";
-	const size_t nav = 7; /* the entries after the actions, terminator included */
+	const size_t nav = 8; /* the entries after the actions, terminator included */
 	size_t n = 0;
 
 	if (actions_dialog_keyhelp(ticket_keys, MAX_KEYS))
 		return;
 	ticket_keys[n++] = (struct keyhelp){"q", "back", true};
 	ticket_keys[n++] = (struct keyhelp){"?", "help", true};
+	ticket_keys[n++] = (struct keyhelp){"p", "caller's tickets", true};
 	n += actions_offered(ticket_keys + n, MAX_KEYS - n - nav);
 	ticket_keys[n++] = (struct keyhelp){updown, "scroll", false};
 	ticket_keys[n++] = (struct keyhelp){"PgUp PgDn", "page", false};
@@ -503,6 +504,15 @@ static bool ticket_key(int type, wint_t ch)
 	}
 	if (key_is(type, ch, 'N')) {
 		view_create_open(tv.t != NULL ? tv.t->queue_id : 0);
+		return true;
+	}
+	if (key_is(type, ch, 'p')) {
+		if (tv.t == NULL)
+			app_status(true, "The ticket is not loaded yet");
+		else if (tv.t->requester_id == 0)
+			app_status(true, "No caller on this ticket");
+		else
+			view_queue_caller(tv.t->requester_id, tv.t->requester, &view_ticket);
 		return true;
 	}
 	if (key_fn(type, ch, KEY_UP) || key_is(type, ch, 'k'))

@@ -55,9 +55,15 @@ void view_login_prefill(const char *login);
 void view_ticket_open(int64_t id);
 /* Put the list cursor on a ticket as soon as it is in the list. */
 void view_queue_select(int64_t id);
+/* Show every ticket of a requester in the queue screen ("Caller: name"); q or Esc there goes
+ * back to back: the ticket shown now (view_ticket), the open create form (view_create), or
+ * the queue screen's previous view (view_queue). */
+void view_queue_caller(int64_t requester_id, const char *name, const struct view *back);
 /* The queue the list shows (0 = all queues). */
 int64_t view_queue_queue_id(void);
 /* Open the create form, preselecting a queue (0 = the server's default). */
 void view_create_open(int64_t queue_id);
+/* A create form is in progress (left for a caller's view, say). */
+bool view_create_is_open(void);
 
 #endif
