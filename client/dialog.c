@@ -364,28 +364,6 @@ static void cycle_sel(struct dfield *f, int dir)
 	}
 }
 
-static size_t encode_utf8(unsigned cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* ---- keys ---------------------------------------------------------------------------- */
 
 static bool blank(const char *s)
@@ -543,7 +521,7 @@ static enum dlg_event list_key(struct dialog *d, struct dfield *f, int type, win
 	} else if (type == OK && ch >= 0x20 && ch != 0x7f && ch <= 0x10ffff &&
 	           (ch < 0xd800 || ch > 0xdfff) && (ch < 0x80 || ch >= 0xa0)) {
 		char enc[4];
-		size_t n = encode_utf8((unsigned)ch, enc);
+		size_t n = utf8_encode((unsigned)ch, enc);
 		if (len + n <= FILTER_MAX) {
 			memcpy(f->filter + len, enc, n);
 			f->filter[len + n] = '\0';

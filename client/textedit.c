@@ -102,28 +102,6 @@ static size_t next_char(const struct textedit *te, size_t off)
 	return off + (l > 0 ? l : 1);
 }
 
-static size_t encode_utf8(unsigned cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 static size_t line_start(const struct textedit *te, size_t off)
 {
 	while (off > 0 && te->buf[off - 1] != '\n')
@@ -220,7 +198,7 @@ static enum te_result type_char(struct textedit *te, unsigned cp)
 		return TE_IGNORED;
 	if (te_chars(te) >= te->max_chars)
 		return TE_FULL;
-	insert(te, enc, encode_utf8(cp, enc));
+	insert(te, enc, utf8_encode(cp, enc));
 	return TE_CHANGED;
 }
 

@@ -11,6 +11,10 @@ bool utf8_valid(const char *s, size_t n);
 /* Decode one code point at s (n bytes available); returns its length, or 0 if malformed. */
 size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 
+/* Encode a code point (at most U+10FFFF, not a surrogate) into out (4 bytes of room);
+ * returns its length. */
+size_t utf8_encode(unsigned cp, char *out);
+
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_len(const char *s, size_t n);
 

@@ -377,6 +377,27 @@ static void test_prev(void)
 	CHECK_EQ_INT(utf8_prev("e\xcc\x81", 3), 1); /* code points, not grapheme clusters */
 }
 
+/* Every scalar value encodes to what utf8_decode reads back, in the shortest form. */
+static void test_encode_roundtrip(void)
+{
+	char buf[4];
+	unsigned back;
+
+	for (unsigned cp = 0; cp <= 0x10ffff; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		size_t n = utf8_encode(cp, buf);
+		size_t want = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		if (n != want || utf8_decode(buf, n, &back) != n || back != cp) {
+			CHECKF(false, "utf8_encode(U+%04X): %zu bytes, decodes to U+%04X", cp, n,
+			       back);
+			return;
+		}
+	}
+	CHECK_EQ_INT((int)utf8_encode(0xe9, buf), 2);
+	CHECK(memcmp(buf, "\xc3\xa9", 2) == 0);
+}
+
 int main(void)
 {
 	/* wcwidth() answers for the current locale; in "C" every non-ASCII width is wrong. */
@@ -391,5 +412,6 @@ int main(void)
 	RUN(test_fit_table);
 	RUN(test_fit_sweep);
 	RUN(test_prev);
+	RUN(test_encode_roundtrip);
 	return check_done();
 }
