@@ -23,150 +23,17 @@
 # fixed sleep decides an outcome.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-readonly WAIT=10 # seconds an expected screen may take to appear
+CONSOLE_NAME=console_intake WAIT=10 # seconds an expected screen may take to appear
 
-# Key budgets (keys sent beyond typed text).
+# Key budgets (keys sent beyond typed text; keys counts them in nkeys).
 readonly BUDGET_CALL=12 BUDGET_RESOLVE=3 BUDGET_TAKE=3 BUDGET_GO=2
-
-die() {
-	echo "console_intake: FAIL: $*" >&2
-	exit 1
-}
-
-note() {
-	echo "console_intake: $*" >&2
-}
-
-[[ -n ${DESK_BIN:-} ]] || die "DESK_BIN is not set (path to the desk binary)"
-[[ -x $DESK_BIN ]] || die "DESK_BIN=$DESK_BIN is not executable"
-command -v tmux >/dev/null || die "tmux is not installed"
-DESK_BIN=$(cd "$(dirname "$DESK_BIN")" && pwd)/$(basename "$DESK_BIN")
-
-sock=desk-intake-$$
-tmx() {
-	tmux -u -L "$sock" -f /dev/null "$@"
-}
-
-work=""
-cleanup() {
-	tmx kill-server >/dev/null 2>&1 || true
-	if [[ -z $work ]]; then
-		return
-	elif [[ ${CONSOLE_KEEP:-0} == 1 ]]; then
-		note "kept $work"
-	else
-		rm -rf "$work"
-	fi
-}
-
-if [[ -z ${DESK_PORT:-} ]]; then
-	[[ -n ${DESKD_BIN:-} ]] || die "set DESK_HOST/DESK_PORT of a running deskd, or DESKD_BIN"
-	# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
-	. "$here/../lib/harness.sh"
-	# shellcheck disable=SC2119 # no options: the demo data is wanted
-	harness_start
-	harness_atexit cleanup # the harness owns the traps
-else
-	trap cleanup EXIT
-fi
-DESK_HOST=${DESK_HOST:-127.0.0.1}
-work=$(mktemp -d /tmp/desk-intake.XXXXXX)
-
-# start NAME LOGIN: a console in its own tmux session, 120x40, with LOGIN prefilled; the exit
-# status of desk lands in $work/NAME.status.
-start() {
-	local name=$1 login=$2
-	tmx new-session -d -s "$name" -x 120 -y 40 \
-		-e TERM=xterm-256color -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
-		"'$DESK_BIN' --host '$DESK_HOST' --port '$DESK_PORT' --user '$login' --log '$work/$name.log' --debug; echo \$? >'$work/$name.status'"
-	tmx set-option -t "$name" remain-on-exit on >/dev/null
-}
-
-screen() {
-	tmx capture-pane -p -t "$1" 2>/dev/null || true
-}
-
-fail_screen() {
-	local name=$1
-	shift
-	echo "console_intake: FAIL: $*" >&2
-	echo "---- screen of $name ----" >&2
-	screen "$name" >&2
-	if [[ -f $work/$name.log ]]; then
-		echo "---- log of $name ----" >&2
-		tail -n 30 "$work/$name.log" >&2
-	fi
-	exit 1
-}
-
-alive() {
-	[[ ! -e $work/$1.status ]]
-}
-
-now_us() {
-	local t=${EPOCHREALTIME/[.,]/}
-	echo "$t"
-}
-
-# expect NAME TEXT [what]: wait until the screen of NAME shows TEXT (fixed string).
-expect() {
-	local name=$1 text=$2 what=${3:-"\"$2\" on screen"} deadline
-	deadline=$(($(now_us) + WAIT * 1000000))
-	while (($(now_us) < deadline)); do
-		alive "$name" || fail_screen "$name" "desk in $name exited while waiting for $what"
-		if screen "$name" | grep -qF -- "$text"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	fail_screen "$name" "no $what within ${WAIT}s"
-}
-
-# expect_gone NAME TEXT what: wait until TEXT is no longer on the screen of NAME.
-expect_gone() {
-	local name=$1 text=$2 what=$3 deadline
-	deadline=$(($(now_us) + WAIT * 1000000))
-	while (($(now_us) < deadline)); do
-		alive "$name" || fail_screen "$name" "desk in $name exited while waiting for $what"
-		if ! screen "$name" | grep -qF -- "$text"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	fail_screen "$name" "still \"$text\" on screen: no $what within ${WAIT}s"
-}
-
-# expect_re NAME REGEX what: as expect, with an extended regular expression; prints the first
-# match (from the same capture that satisfied the wait).
-expect_re() {
-	local name=$1 re=$2 what=$3 match deadline
-	deadline=$(($(now_us) + WAIT * 1000000))
-	while (($(now_us) < deadline)); do
-		alive "$name" || fail_screen "$name" "desk in $name exited while waiting for $what"
-		if match=$(screen "$name" | grep -oE -- "$re" | head -n 1) && [[ -n $match ]]; then
-			printf '%s\n' "$match"
-			return 0
-		fi
-		sleep 0.1
-	done
-	fail_screen "$name" "no $what within ${WAIT}s"
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh" # the shared tmux helpers: tmx, start, screen, expect*, keys, text, ...
+console_init
 
 # The screen line holding TEXT (the first one).
 line_of() {
 	screen "$1" | grep -F -- "$2" | head -n 1
-}
-
-# Keys are counted (each argument of keys is one key); typed text is not.
-nkeys=0
-keys() {
-	tmx send-keys -t "$1" "${@:2}"
-	nkeys=$((nkeys + $# - 1))
-}
-
-text() {
-	tmx send-keys -t "$1" -l "$2"
 }
 
 # within BUDGET WHAT: the keys counted since nkeys was last reset fit the budget.
