@@ -135,12 +135,8 @@ static void link_io_cb(evutil_socket_t fd, short what, void *arg)
 		link_poll_connect(link);
 		return;
 	}
-	if (what & EV_WRITE) {
-		if (link->ops->writable != NULL)
-			link->ops->writable(link, link->arg);
-		if (link->pg == NULL)
-			return;
-	}
+	if ((what & EV_WRITE) && !db_link_flush(link))
+		return;
 	if (what & EV_READ) {
 		if (!PQconsumeInput(link->pg)) {
 			db_link_fail(link, PQerrorMessage(link->pg));
@@ -213,10 +209,17 @@ bool db_link_up(const struct db_link *link)
 	return link->up;
 }
 
-void db_link_want_write(struct db_link *link, bool on)
+bool db_link_flush(struct db_link *link)
 {
-	if (link->pg != NULL)
-		link_watch(link, true, on);
+	int r = PQflush(link->pg);
+
+	if (r < 0) {
+		db_link_fail(link, PQerrorMessage(link->pg));
+		return false;
+	}
+	/* Non-blocking mode: keep the write event armed only while output is queued. */
+	link_watch(link, true, r == 1);
+	return true;
 }
 
 /* ---------------------------------------------------------------- queries */
@@ -310,19 +313,20 @@ static void query_fail_later(struct db_pool *pool, struct db_query *q)
 
 static void pool_dispatch(struct db_pool *pool);
 
+/* Send q on an idle connection. On failure the link is failed (it reconnects by itself) and q
+ * was not sent, so the caller may queue it again. */
 static bool conn_send(struct pool_conn *c, struct db_query *q)
 {
 	PGconn *pg = db_link_conn(c->link);
 
 	if (!PQsendQueryParams(pg, q->sql, q->nparams, NULL, (const char *const *)q->params, NULL,
-	                       NULL, 0))
+	                       NULL, 0)) {
+		db_link_fail(c->link, PQerrorMessage(pg));
+		return false;
+	}
+	if (!db_link_flush(c->link))
 		return false;
 	c->cur = q;
-	/* Non-blocking mode: anything libpq could not write yet goes out when writable. */
-	int r = PQflush(pg);
-	if (r < 0)
-		return false;
-	db_link_want_write(c->link, r == 1);
 	return true;
 }
 
@@ -334,11 +338,8 @@ static void pool_dispatch(struct db_pool *pool)
 			continue;
 		struct db_query *q = TAILQ_FIRST(&pool->waiting);
 		TAILQ_REMOVE(&pool->waiting, q, entry);
-		if (!conn_send(c, q)) {
-			c->cur = NULL;
+		if (!conn_send(c, q))
 			TAILQ_INSERT_HEAD(&pool->waiting, q, entry);
-			db_link_fail(c->link, PQerrorMessage(db_link_conn(c->link)));
-		}
 	}
 }
 
@@ -356,16 +357,6 @@ static void conn_ready(struct db_link *link, void *arg)
 	struct pool_conn *c = arg;
 
 	pool_dispatch(c->pool);
-}
-
-static void conn_writable(struct db_link *link, void *arg)
-{
-	int r = PQflush(db_link_conn(link));
-
-	if (r < 0)
-		db_link_fail(link, PQerrorMessage(db_link_conn(link)));
-	else
-		db_link_want_write(link, r == 1);
 }
 
 static void conn_readable(struct db_link *link, void *arg)
@@ -419,7 +410,6 @@ static void conn_lost(struct db_link *link, void *arg)
 static const struct db_link_ops pool_link_ops = {
     .ready = conn_ready,
     .readable = conn_readable,
-    .writable = conn_writable,
     .lost = conn_lost,
 };
 

@@ -17,7 +17,6 @@ struct db_link;
 struct db_link_ops {
 	void (*ready)(struct db_link *link, void *arg);    /* connected, socket idle */
 	void (*readable)(struct db_link *link, void *arg); /* input consumed; drain results */
-	void (*writable)(struct db_link *link, void *arg); /* output may be flushed */
 	void (*lost)(struct db_link *link, void *arg);     /* connection broke; will reconnect */
 };
 
@@ -26,8 +25,9 @@ struct db_link *db_link_new(struct event_base *base, const char *conninfo,
 void db_link_free(struct db_link *link);
 PGconn *db_link_conn(struct db_link *link);
 bool db_link_up(const struct db_link *link);
-/* Arm or disarm the write event while libpq has unsent output. */
-void db_link_want_write(struct db_link *link, bool on);
+/* Send what libpq has queued; the link finishes the rest when the socket is writable. Returns
+ * false (and the link is failed) if the connection broke. Call after every PQsend*. */
+bool db_link_flush(struct db_link *link);
 /* Declare the connection broken (e.g. after a failed send); it reconnects by itself. */
 void db_link_fail(struct db_link *link, const char *why);
 

@@ -179,10 +179,12 @@ static void notify_ready(struct db_link *link, void *arg)
 	struct notifier *n = arg;
 	PGconn *pg = db_link_conn(link);
 
-	if (!PQsendQuery(pg, "LISTEN " CHANNEL) || PQflush(pg) < 0) {
+	if (!PQsendQuery(pg, "LISTEN " CHANNEL)) {
 		db_link_fail(link, PQerrorMessage(pg));
 		return;
 	}
+	if (!db_link_flush(link))
+		return;
 	n->listening = true;
 	if (n->lost_once) {
 		log_info("notify: listening again; asking consoles to resync");
@@ -212,16 +214,6 @@ static void notify_readable(struct db_link *link, void *arg)
 		db_link_fail(link, "server closed the connection");
 }
 
-static void notify_writable(struct db_link *link, void *arg)
-{
-	int r = PQflush(db_link_conn(link));
-
-	if (r < 0)
-		db_link_fail(link, PQerrorMessage(db_link_conn(link)));
-	else
-		db_link_want_write(link, r == 1);
-}
-
 static void notify_lost(struct db_link *link, void *arg)
 {
 	struct notifier *n = arg;
@@ -233,7 +225,6 @@ static void notify_lost(struct db_link *link, void *arg)
 static const struct db_link_ops notify_ops = {
     .ready = notify_ready,
     .readable = notify_readable,
-    .writable = notify_writable,
     .lost = notify_lost,
 };
 
