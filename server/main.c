@@ -15,6 +15,7 @@
 #include "notify.h"
 #include "server.h"
 #include "session.h"
+#include "sla-sched.h"
 #include "util.h"
 
 static void usage(FILE *fp)
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
 
 	srv.db = db_pool_new(srv.base, cfg.db, cfg.db_pool);
 	srv.notifier = notifier_new(&srv);
+	srv.sla = sla_sched_new(&srv);
 	if (listener_start(&srv) == 0) {
 		event_base_dispatch(srv.base);
 		rc = 0;
@@ -210,6 +212,8 @@ int main(int argc, char **argv)
 
 	listener_stop(&srv);
 	sessions_close_all(&srv);
+	sla_sched_free(srv.sla);
+	srv.sla = NULL;
 	/* The pool first: its pending callbacks may still reach the notifier. */
 	db_pool_free(srv.db);
 	notifier_free(srv.notifier);

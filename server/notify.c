@@ -1,6 +1,8 @@
 /* notify.c - the LISTEN connection: every committed ticket change (from any deskd or from SQL)
  * arrives as a NOTIFY; changes are batched per loop iteration, fetched once, and the same
- * encoded push goes to every console subscribed to the ticket's old or new queue. */
+ * encoded push goes to every console subscribed to the ticket's old or new queue. The same
+ * connection hears SLA alerts (pushed to the ticket's assignee, its queue's followers and
+ * supervisors) and wakes the SLA scheduler when clocks or calendars change. */
 #include "notify.h"
 
 #include <inttypes.h>
@@ -12,15 +14,20 @@
 #include "log.h"
 #include "ops.h"
 #include "session.h"
+#include "sla-sched.h"
+#include "ticket.h"
 #include "util.h"
 
 #define CHANNEL   "desk_ticket"
+#define LISTEN_SQL                                                                                 \
+	"LISTEN " CHANNEL "; LISTEN desk_sla; LISTEN desk_sla_dirty; LISTEN desk_config"
 #define BATCH_MAX 500
 
 struct change {
 	int64_t id;
 	int queue_id;
 	int old_queue_id;
+	bool sla_only; /* only its SLA clocks changed (payload "id queue queue sla") */
 };
 
 struct notifier {
@@ -88,16 +95,23 @@ static void fetch_done(PGresult *res, void *arg)
 		int64_t id = db_get_int(res, row, 0);
 		int queue_id = (int)db_get_int(res, row, 10);
 		int old_queue_id = queue_id;
-		for (int i = 0; i < ft->count; i++)
-			if (ft->changes[i].id == id)
+		bool sla_only = false;
+		for (int i = 0; i < ft->count; i++) {
+			if (ft->changes[i].id == id) {
 				old_queue_id = ft->changes[i].old_queue_id;
+				sla_only = ft->changes[i].sla_only;
+			}
+		}
 
 		struct frame_out f;
 		size_t len;
 		frame_out_init(&f);
 		msgpack_pack_map(&f.pk, 3);
 		pk_kstr(&f.pk, "push", "ticket");
-		pk_kstr(&f.pk, "change", db_get_int(res, row, 19) == 1 ? "created" : "updated");
+		pk_kstr(&f.pk, "change",
+		        sla_only                       ? "sla"
+		        : db_get_int(res, row, 19) == 1 ? "created"
+		                                        : "updated");
 		pk_str(&f.pk, "ticket");
 		pack_ticket(&f.pk, res, row, 0);
 		const char *data = frame_out_finish(&f, &len);
@@ -114,6 +128,72 @@ static void fetch_done(PGresult *res, void *arg)
 out:
 	free(ft->changes);
 	free(ft);
+}
+
+/* ---------------------------------------------------------------- SLA alerts */
+
+/* "ticket kind step pct actions..." from desk_sla_fire_due. */
+struct alert {
+	struct server *srv;
+	char kind[32], step[16], actions[512];
+	int pct;
+};
+
+static void alert_done(PGresult *res, void *arg)
+{
+	struct alert *a = arg;
+	struct server *srv = a->srv;
+	struct frame_out f;
+	size_t len;
+
+	if (srv == NULL || !db_ok(res) || PQntuples(res) != 1)
+		goto out;
+	int queue_id = (int)db_get_int(res, 0, 10);
+	int assignee = PQgetisnull(res, 0, 12) ? 0 : (int)db_get_int(res, 0, 12);
+
+	frame_out_init(&f);
+	msgpack_pack_map(&f.pk, 6);
+	pk_kstr(&f.pk, "push", "sla");
+	pk_kstr(&f.pk, "level", a->step);
+	pk_kstr(&f.pk, "kind", a->kind);
+	pk_kint(&f.pk, "pct", a->pct);
+	pk_kstr(&f.pk, "actions", a->actions);
+	pk_str(&f.pk, "ticket");
+	pack_ticket(&f.pk, res, 0, 0);
+	const char *data = frame_out_finish(&f, &len);
+
+	struct session *s, *next;
+	for (s = TAILQ_FIRST(&srv->sessions); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->agent_id != 0 &&
+		    (s->agent_id == assignee || s->role == ROLE_SUPERVISOR ||
+		     (s->nsubs > 0 && session_subscribed(s, queue_id))))
+			session_send_bytes(s, data, len);
+	}
+	frame_out_destroy(&f);
+out:
+	free(a);
+}
+
+static void queue_alert(struct notifier *n, const char *payload)
+{
+	struct alert *a = xcalloc(1, sizeof(*a));
+	long long id;
+	int used = 0;
+
+	if (sscanf(payload, "%lld %31s %15s %d %n", &id, a->kind, a->step, &a->pct, &used) < 4) {
+		log_warn("notify: ignoring malformed SLA alert '%s'", payload);
+		free(a);
+		return;
+	}
+	if (used > 0)
+		snprintf(a->actions, sizeof(a->actions), "%s", payload + used);
+	a->srv = n->srv;
+	struct db_query *q = db_query_new(SQL_FETCH);
+	char ids[32];
+	int len = snprintf(ids, sizeof(ids), "{%lld}", id);
+	db_param(q, ids, (size_t)len);
+	db_submit(n->srv->db, q, alert_done, a);
 }
 
 /* Runs once per loop iteration that received notifications. */
@@ -151,18 +231,21 @@ static void queue_change(struct notifier *n, const char *payload)
 {
 	struct change c;
 	long long id;
+	char tag[8] = "";
 
-	if (sscanf(payload, "%lld %d %d", &id, &c.queue_id, &c.old_queue_id) != 3) {
+	if (sscanf(payload, "%lld %d %d %7s", &id, &c.queue_id, &c.old_queue_id, tag) < 3) {
 		log_warn("notify: ignoring malformed payload '%s'", payload);
 		return;
 	}
 	c.id = id;
+	c.sla_only = strcmp(tag, "sla") == 0;
 	if (!anyone_subscribed(n->srv, c.queue_id, c.old_queue_id))
 		return;
 	for (int i = 0; i < n->npending; i++) {
 		if (n->pending[i].id == c.id) {
 			/* Keep the oldest queue seen so its followers learn the ticket left. */
 			n->pending[i].queue_id = c.queue_id;
+			n->pending[i].sla_only = n->pending[i].sla_only && c.sla_only;
 			return;
 		}
 	}
@@ -179,7 +262,7 @@ static void notify_ready(struct db_link *link, void *arg)
 	struct notifier *n = arg;
 	PGconn *pg = db_link_conn(link);
 
-	if (!PQsendQuery(pg, "LISTEN " CHANNEL)) {
+	if (!PQsendQuery(pg, LISTEN_SQL)) {
 		db_link_fail(link, PQerrorMessage(pg));
 		return;
 	}
@@ -207,7 +290,14 @@ static void notify_readable(struct db_link *link, void *arg)
 		PQclear(res);
 	}
 	while ((nt = PQnotifies(pg)) != NULL) {
-		queue_change(n, nt->extra);
+		if (strcmp(nt->relname, CHANNEL) == 0)
+			queue_change(n, nt->extra);
+		else if (strcmp(nt->relname, "desk_sla") == 0)
+			queue_alert(n, nt->extra);
+		else if (strcmp(nt->relname, "desk_sla_dirty") == 0)
+			sla_sched_kick(n->srv->sla);
+		else if (strcmp(nt->relname, "desk_config") == 0)
+			sla_sched_config_changed(n->srv->sla);
 		PQfreemem(nt);
 	}
 	if (PQstatus(pg) == CONNECTION_BAD)

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "log.h"
 #include "ops.h"
+#include "sla.h"
 #include "ticket.h"
 #include "utf8.h"
 #include "util.h"
@@ -58,9 +59,73 @@ static const struct {
     {"priority_reason", COL_STR},
 };
 
+/* The per-clock columns of TICKET_SLA_COLUMNS, in order. */
+enum {
+	SLA_COL_TARGET,
+	SLA_COL_DUE,
+	SLA_COL_WARN,
+	SLA_COL_MET,
+	SLA_COL_BREACHED,
+	SLA_COL_PAUSED_SINCE,
+	SLA_COL_PAUSED_S,
+	SLA_COL_LEFT,
+	SLA_NCOLS
+};
+
+static int64_t get_opt(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 : db_get_int(res, row, col);
+}
+
+static void pk_opt_int(msgpack_packer *pk, const char *key, const PGresult *res, int row, int col)
+{
+	pk_str(pk, key);
+	if (PQgetisnull(res, row, col))
+		msgpack_pack_nil(pk);
+	else
+		msgpack_pack_int64(pk, db_get_int(res, row, col));
+}
+
+/* "sla": one map per clock the policy has a target for. */
+static void pack_clocks(msgpack_packer *pk, const PGresult *res, int row, int col0)
+{
+	int n = 0;
+
+	for (int k = 0; k < SLA_NKINDS; k++)
+		n += !PQgetisnull(res, row, col0 + k * SLA_NCOLS + SLA_COL_TARGET);
+	msgpack_pack_array(pk, (uint32_t)n);
+	for (int k = 0; k < SLA_NKINDS; k++) {
+		int c = col0 + k * SLA_NCOLS;
+		if (PQgetisnull(res, row, c + SLA_COL_TARGET))
+			continue;
+		struct sla_clock clk = {
+		    .kind = (enum sla_kind)k,
+		    .target_s = db_get_int(res, row, c + SLA_COL_TARGET),
+		    .due_ms = get_opt(res, row, c + SLA_COL_DUE),
+		    .warn_ms = get_opt(res, row, c + SLA_COL_WARN),
+		    .met_ms = get_opt(res, row, c + SLA_COL_MET),
+		    .breached_ms = get_opt(res, row, c + SLA_COL_BREACHED),
+		    .paused_since_ms = get_opt(res, row, c + SLA_COL_PAUSED_SINCE),
+		};
+		msgpack_pack_map(pk, 10);
+		pk_kstr(pk, "kind", sla_kind_name(clk.kind));
+		pk_kint(pk, "target_s", clk.target_s);
+		pk_opt_int(pk, "due_ms", res, row, c + SLA_COL_DUE);
+		pk_opt_int(pk, "warn_ms", res, row, c + SLA_COL_WARN);
+		pk_opt_int(pk, "met_ms", res, row, c + SLA_COL_MET);
+		pk_opt_int(pk, "breached_ms", res, row, c + SLA_COL_BREACHED);
+		pk_opt_int(pk, "paused_since_ms", res, row, c + SLA_COL_PAUSED_SINCE);
+		pk_kint(pk, "paused_s", get_opt(res, row, c + SLA_COL_PAUSED_S));
+		pk_opt_int(pk, "left_s", res, row, c + SLA_COL_LEFT);
+		pk_kstr(pk, "state", sla_state_name(sla_state_at(&clk, now_ms())));
+	}
+}
+
 void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
 {
-	msgpack_pack_map(pk, ARRAY_LEN(ticket_cols));
+	int sla0 = col0 + (int)ARRAY_LEN(ticket_cols);
+
+	msgpack_pack_map(pk, ARRAY_LEN(ticket_cols) + 4);
 	for (size_t i = 0; i < ARRAY_LEN(ticket_cols); i++) {
 		int col = col0 + (int)i;
 		pk_str(pk, ticket_cols[i].name);
@@ -73,6 +138,11 @@ void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0)
 		else
 			pk_str(pk, PQgetvalue(res, row, col));
 	}
+	pk_kstr(pk, "sla_policy", db_get(res, row, sla0));
+	pk_kint(pk, "sla_stamp", get_opt(res, row, sla0 + 1));
+	pk_opt_int(pk, "sla_due_ms", res, row, sla0 + 2);
+	pk_str(pk, "sla");
+	pack_clocks(pk, res, row, sla0 + 3);
 }
 
 /* Reply {ticket: row 0} or not_found when the result is empty. */
@@ -655,10 +725,10 @@ out:
 
 static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object *m)
 {
-	static const char *const sorts[] = {"updated", "created",   "priority",
-	                                    "key",     "escalated", NULL};
-	static const char *const sort_sql[] = {"updated_ms", "created_ms", "priority", "id",
-	                                       "escalated_ms"};
+	static const char *const sorts[] = {"updated",   "created", "priority", "key",
+	                                    "escalated", "due",     NULL};
+	static const char *const sort_sql[] = {"updated_ms",   "created_ms", "priority", "id",
+	                                       "escalated_ms", "sla_due_ms"};
 	struct args a = ARGS_INIT(m);
 	struct strbuf where = {0};
 	int64_t queue_id, tier, assignee, limit = 100, offset = 0;

@@ -58,7 +58,14 @@ void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0);
 #define TICKET_COLUMNS_C                                                                           \
 	"resolved_ms, category_id, category, minutes_spent, question_open, raise_state, "          \
 	"raise_reason, merged_into, problem, escalated_ms, escalation_reason, priority_override, " \
-	"priority_reason"
+	"priority_reason, " TICKET_SLA_COLUMNS
+/* The SLA clocks (sql/008_sla.sql): policy, stamp, earliest due, then 8 columns per clock. */
+#define TICKET_SLA_CLOCK(k)                                                                        \
+	k "_target_s, " k "_due_ms, " k "_warn_ms, " k "_met_ms, " k "_breached_ms, " k           \
+	  "_paused_ms, " k "_paused_s, " k "_left_s"
+#define TICKET_SLA_COLUMNS                                                                         \
+	"sla_policy, sla_stamp, sla_due_ms, " TICKET_SLA_CLOCK("fr") ", " TICKET_SLA_CLOCK(        \
+	    "res") ", " TICKET_SLA_CLOCK("nu")
 #define TICKET_COLUMNS                                                                             \
 	TICKET_COLUMNS_A "description, " TICKET_COLUMNS_B "resolution_note, " TICKET_COLUMNS_C
 #define TICKET_LIST_COLUMNS                                                                        \

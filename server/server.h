@@ -16,6 +16,7 @@ struct server {
 	const struct config *cfg;
 	struct db_pool *db;
 	struct notifier *notifier;
+	struct sla_sched *sla; /* the SLA scheduler (active in one deskd at a time) */
 	struct evconnlistener *listener;
 	struct session_list sessions;
 	int nsessions;

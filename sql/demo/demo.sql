@@ -93,6 +93,54 @@ SELECT v.name, v.email, v.phone, v.org, now() - interval '90 days'
     ('Grace Kim',        'grace.kim@riverton.example.org',         '+1 555 0119', 'City of Riverton')
   ) AS v (name, email, phone, org);
 
+-- Service levels (sql/008_sla.sql): the desk works Lisbon office hours with the Portuguese
+-- public holidays; the Network group covers extended hours; Meridian Logistics has a
+-- round-the-clock contract. Clocks run in these calendars' business time.
+UPDATE calendars SET tz = 'Europe/Lisbon' WHERE name = 'Office hours';
+DELETE FROM calendar_hours
+ WHERE calendar_id = (SELECT id FROM calendars WHERE name = 'Office hours');
+INSERT INTO calendar_hours (calendar_id, weekday, opens, closes)
+SELECT c.id, d, '08:00', '19:00' FROM calendars c, generate_series(1, 5) d
+ WHERE c.name = 'Office hours';
+INSERT INTO calendar_holidays (calendar_id, day, name)
+SELECT c.id, h.day::date, h.name FROM calendars c,
+       (VALUES ('2026-12-01', 'Restoration of Independence'),
+               ('2026-12-08', 'Immaculate Conception'), ('2026-12-25', 'Christmas Day'),
+               ('2027-01-01', 'New Year''s Day'), ('2027-03-26', 'Good Friday'),
+               ('2027-04-25', 'Freedom Day'), ('2027-05-01', 'Labour Day'))
+       AS h(day, name)
+ WHERE c.name = 'Office hours';
+INSERT INTO calendars (name, tz) VALUES ('Extended hours', 'Europe/Lisbon');
+INSERT INTO calendar_hours (calendar_id, weekday, opens, closes)
+SELECT c.id, d, '07:00', '23:00' FROM calendars c, generate_series(1, 6) d
+ WHERE c.name = 'Extended hours';
+UPDATE queues SET calendar_id = (SELECT id FROM calendars WHERE name = 'Office hours');
+UPDATE queues SET calendar_id = (SELECT id FROM calendars WHERE name = 'Extended hours')
+ WHERE name = 'Network';
+-- Standard targets for P3/P4 resolution: a week and two weeks of office hours.
+UPDATE sla_targets SET target = interval '55 hours'
+ WHERE kind = 'resolution' AND priority = 3
+   AND policy_id = (SELECT id FROM sla_policies WHERE name = 'Standard');
+UPDATE sla_targets SET target = interval '110 hours'
+ WHERE kind = 'resolution' AND priority = 4
+   AND policy_id = (SELECT id FROM sla_policies WHERE name = 'Standard');
+INSERT INTO sla_policies (name, calendar_id, organisation, rank, warn_pct)
+SELECT 'Meridian 24x7', id, 'Meridian Logistics', 10, 80 FROM calendars WHERE name = '24x7';
+INSERT INTO sla_targets (policy_id, priority, kind, target)
+SELECT p.id, x.priority, x.kind, x.target::interval
+  FROM sla_policies p,
+       (VALUES (1, 'first_response', '10 minutes'), (1, 'resolution', '4 hours'),
+               (1, 'next_update', '30 minutes'),
+               (2, 'first_response', '20 minutes'), (2, 'resolution', '12 hours'),
+               (2, 'next_update', '2 hours'),
+               (3, 'first_response', '1 hour'), (3, 'resolution', '3 days'),
+               (4, 'first_response', '2 hours'), (4, 'resolution', '5 days'))
+       AS x(priority, kind, target)
+ WHERE p.name = 'Meridian 24x7';
+-- Meridian tickets half again past due are raised to the supervisors.
+INSERT INTO sla_levels (policy_id, kind, pct, escalate_to, raise)
+SELECT p.id, 'resolution', 150, NULL, true FROM sla_policies p WHERE p.name = 'Meridian 24x7';
+
 -- The tickets, as a script of what happened to each, in times before now():
 --   created   registered by `creator` (NULL: the requester used the portal), in Service Desk
 --             unless `escalated` is false, in which case it was registered in `queue` directly
@@ -429,11 +477,12 @@ SELECT s.*, q.id AS queue_id, sd.id AS sd_queue_id, a.id AS assignee_id, r.id AS
 
 -- Ticket numbers follow creation time. Every change in the script is one update: one version.
 INSERT INTO tickets (subject, description, type, status, impact, urgency, priority, queue_id,
-                     assignee_id, requester_id, channel, created_by, created_at, updated_at,
-                     version)
+                     assignee_id, requester_id, channel, created_by, created_at, resolved_at,
+                     updated_at, version)
 SELECT p.subject, p.description, p.type, p.status, p.impact, p.urgency,
        desk_priority(p.impact, p.urgency), p.queue_id, p.assignee_id, p.requester_id,
        p.channel, p.creator_id, p.created_at,
+       CASE WHEN p.status IN ('resolved', 'closed') THEN p.resolved_at END,
        greatest(p.created_at, p.escalated_at, p.opened_at, p.resolved_at, p.touched_at),
        1 + (p.escalated_at IS NOT NULL)::int + (p.opened_at IS NOT NULL)::int +
            (p.resolved_at IS NOT NULL)::int + (p.touched_at IS NOT NULL)::int
