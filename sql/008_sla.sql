@@ -503,6 +503,8 @@ BEGIN
                                                          (t.priority - 1)::smallint, v_why);
                         v_actions := v_actions || ('priority P' || t.priority || ' -> P' ||
                                                    t.priority - 1);
+                    ELSE
+                        v_actions := v_actions || 'priority already P1'::text;
                     END IF;
                 EXCEPTION WHEN others THEN
                     v_actions := v_actions || ('priority unchanged: ' || SQLERRM);
