@@ -185,8 +185,8 @@ struct clock_in {
 };
 
 struct clock_out {
-	bool has_due, has_warn, has_next, has_left;
-	int64_t due_ms, warn_ms, next_ms, left_s, paused_s;
+	bool has_due, has_warn, has_next, has_left, has_elapsed;
+	int64_t due_ms, warn_ms, next_ms, left_s, paused_s, elapsed_s;
 };
 
 /* "from:to,from:" (Unix seconds, an empty `to` is still open), ascending. */
@@ -247,7 +247,13 @@ static void clock_compute(const struct bizcal *cal, const struct clock_in *in,
 		out->has_left = true;
 		out->left_s = in->target - sla_elapsed(cal, in->start, from, in->pauses, in->npauses);
 	}
-	if (in->has_met || !in->has_next || due == SLA_PAUSED)
+	if (in->has_met) {
+		/* What reports measure: business time to respond or resolve, pauses excluded. */
+		out->has_elapsed = true;
+		out->elapsed_s = sla_elapsed(cal, in->start, in->met, in->pauses, in->npauses);
+		return;
+	}
+	if (!in->has_next || due == SLA_PAUSED)
 		return;
 	int64_t next = sla_due(cal, in->start, sla_share(in->target, in->next_pct), in->pauses,
 	                       in->npauses);
@@ -277,17 +283,12 @@ static void compute_rows(struct sla_sched *s, const PGresult *res)
 {
 	int n = PQntuples(res);
 	struct sbuf ids = {0}, kinds = {0}, revs = {0}, due = {0}, warn = {0}, next = {0};
-	struct sbuf paused = {0}, left = {0};
+	struct sbuf paused = {0}, left = {0}, elapsed = {0};
+	struct sbuf *all[] = {&ids, &kinds, &revs, &due, &warn, &next, &paused, &left, &elapsed};
 	int done = 0;
 
-	sb_printf(&ids, "{");
-	sb_printf(&kinds, "{");
-	sb_printf(&revs, "{");
-	sb_printf(&due, "{");
-	sb_printf(&warn, "{");
-	sb_printf(&next, "{");
-	sb_printf(&paused, "{");
-	sb_printf(&left, "{");
+	for (size_t i = 0; i < ARRAY_LEN(all); i++)
+		sb_printf(all[i], "{");
 	for (int row = 0; row < n; row++) {
 		struct clock_in in = {0};
 		struct clock_out out;
@@ -328,12 +329,12 @@ static void compute_rows(struct sla_sched *s, const PGresult *res)
 		sb_elem(&next, first, !out.has_next, out.next_ms);
 		sb_elem(&paused, first, false, out.paused_s);
 		sb_elem(&left, first, !out.has_left, out.left_s);
+		sb_elem(&elapsed, first, !out.has_elapsed, out.elapsed_s);
 		done++;
 	}
-	struct sbuf *all[] = {&ids, &kinds, &revs, &due, &warn, &next, &paused, &left};
-	struct db_query *q =
-	    db_query_new("SELECT desk_sla_computed($1::bigint[], $2::text[], $3::bigint[],"
-	                 " $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])");
+	struct db_query *q = db_query_new(
+	    "SELECT desk_sla_computed($1::bigint[], $2::text[], $3::bigint[], $4::bigint[],"
+	    " $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])");
 	for (size_t i = 0; i < ARRAY_LEN(all); i++) {
 		sb_printf(all[i], "}");
 		db_param(q, all[i]->p, all[i]->len);

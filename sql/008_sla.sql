@@ -132,6 +132,7 @@ CREATE TABLE ticket_sla (
     next_fire_at timestamptz,
     paused_s     bigint NOT NULL DEFAULT 0,     -- business seconds in closed pauses
     left_s       bigint,                        -- business seconds left, while paused
+    elapsed_s    bigint,                        -- business seconds run until met
     dirty        boolean NOT NULL DEFAULT true, -- facts changed since the last computation
     rev          bigint NOT NULL DEFAULT 1,     -- bumped with every change of the facts
     stamp        bigint NOT NULL DEFAULT nextval('sla_stamp_seq'), -- bumped on every change
@@ -424,7 +425,7 @@ $$;
 -- facts changed since it was read (rev) stays dirty and is computed again.
 CREATE FUNCTION desk_sla_computed(p_ids bigint[], p_kinds text[], p_revs bigint[],
                                   p_due bigint[], p_warn bigint[], p_next bigint[],
-                                  p_paused bigint[], p_left bigint[])
+                                  p_paused bigint[], p_left bigint[], p_elapsed bigint[])
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     v_n integer;
@@ -433,9 +434,9 @@ BEGIN
     UPDATE ticket_sla s
        SET due_at = to_timestamp(u.due / 1000.0), warn_at = to_timestamp(u.warn / 1000.0),
            next_fire_at = to_timestamp(u.nxt / 1000.0), paused_s = u.paused, left_s = u.lft,
-           dirty = false
-      FROM unnest(p_ids, p_kinds, p_revs, p_due, p_warn, p_next, p_paused, p_left)
-           AS u(id, kind, rev, due, warn, nxt, paused, lft)
+           elapsed_s = u.elapsed, dirty = false
+      FROM unnest(p_ids, p_kinds, p_revs, p_due, p_warn, p_next, p_paused, p_left, p_elapsed)
+           AS u(id, kind, rev, due, warn, nxt, paused, lft, elapsed)
      WHERE s.ticket_id = u.id AND s.kind = u.kind AND s.rev = u.rev;
     GET DIAGNOSTICS v_n = ROW_COUNT;
     PERFORM set_config('desk.sla_compute', 'off', true);
