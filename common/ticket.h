@@ -52,6 +52,8 @@ enum perm {
 	PERM_TICKET_ACK,      /* acknowledge a raised ticket; override priority */
 	PERM_TICKET_MERGE,    /* merge duplicates, link to problems */
 	PERM_REQUESTER_EDIT,  /* add callers to the directory */
+	PERM_DASHBOARD,       /* watch the live supervisor dashboard */
+	PERM_REPORT,          /* run reports */
 	PERM_COUNT
 };
 extern const char *const perm_names[];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "dashboard.h"
 #include "db.h"
 #include "listener.h"
 #include "log.h"
@@ -205,6 +206,7 @@ int main(int argc, char **argv)
 	srv.db = db_pool_new(srv.base, cfg.db, cfg.db_pool);
 	srv.notifier = notifier_new(&srv);
 	srv.sla = sla_sched_new(&srv);
+	srv.dash = dashboard_new(&srv);
 	if (listener_start(&srv) == 0) {
 		event_base_dispatch(srv.base);
 		rc = 0;
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 	srv.sla = NULL;
 	/* The pool first: its pending callbacks may still reach the notifier. */
 	db_pool_free(srv.db);
+	dashboard_free(srv.dash);
 	notifier_free(srv.notifier);
 	event_free(srv.ev_maint);
 	event_free(ev_term);

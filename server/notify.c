@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dashboard.h"
 #include "db.h"
 #include "log.h"
 #include "ops.h"
@@ -239,6 +240,7 @@ static void queue_change(struct notifier *n, const char *payload)
 	}
 	c.id = id;
 	c.sla_only = strcmp(tag, "sla") == 0;
+	dashboard_touch(n->srv->dash);
 	if (!anyone_subscribed(n->srv, c.queue_id, c.old_queue_id))
 		return;
 	for (int i = 0; i < n->npending; i++) {

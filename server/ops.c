@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dashboard.h"
 #include "db.h"
 #include "log.h"
 #include "ticket.h"
 #include "utf8.h"
 #include "util.h"
 
-static const struct op_def *const op_tables[] = {session_ops, ticket_ops, work_ops};
+static const struct op_def *const op_tables[] = {session_ops, ticket_ops, work_ops, dash_ops};
 
 void ops_dispatch(struct session *s, const msgpack_object *msg)
 {
@@ -87,6 +88,32 @@ void reply_db_error(struct session *s, uint32_t rid, const PGresult *res)
 }
 
 /* ---------------------------------------------------------------- row replies */
+
+void pack_db_value(msgpack_packer *pk, const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col)) {
+		msgpack_pack_nil(pk);
+		return;
+	}
+	const char *v = PQgetvalue(res, row, col);
+	switch (PQftype(res, col)) {
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+		msgpack_pack_int64(pk, db_get_int(res, row, col));
+		break;
+	case 700:  /* float4 */
+	case 701:  /* float8 */
+	case 1700: /* numeric */
+		msgpack_pack_double(pk, strtod(v, NULL));
+		break;
+	case 16: /* bool */
+		pk_bool(pk, v[0] == 't');
+		break;
+	default:
+		pk_str(pk, v);
+	}
+}
 
 struct rows_req {
 	struct req *r;
@@ -226,6 +253,7 @@ static void login_done(PGresult *res, void *arg)
 	s->role = name_index(agent_role_names, db_get(res, 0, 3));
 	log_info("session %llu: logged in as %s (%s)", (unsigned long long)s->id, s->login,
 	         agent_role_names[s->role]);
+	dashboard_touch(s->srv->dash);
 	reply_begin(&f, r->rid, 1);
 	pk_str(&f.pk, "agent");
 	pack_agent(&f.pk, res, 0);

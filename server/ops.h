@@ -24,6 +24,7 @@ struct op_def {
 extern const struct op_def session_ops[];
 extern const struct op_def ticket_ops[];
 extern const struct op_def work_ops[];
+extern const struct op_def dash_ops[];
 
 void ops_dispatch(struct session *s, const msgpack_object *msg);
 
@@ -32,6 +33,10 @@ void ops_dispatch(struct session *s, const msgpack_object *msg);
  * ticket (req->id holds the ticket id). */
 void op_ticket_done(PGresult *res, void *arg);
 void op_versioned_done(PGresult *res, void *arg);
+
+/* Pack one column value by its PostgreSQL type: integers, floats (numeric too), booleans,
+ * text; SQL NULL as nil. */
+void pack_db_value(msgpack_packer *pk, const PGresult *res, int row, int col);
 
 /* Pack one result row as a map. */
 typedef void row_packer(msgpack_packer *pk, const PGresult *res, int row);

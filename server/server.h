@@ -17,6 +17,7 @@ struct server {
 	struct db_pool *db;
 	struct notifier *notifier;
 	struct sla_sched *sla; /* the SLA scheduler (active in one deskd at a time) */
+	struct dashboard *dash;
 	struct evconnlistener *listener;
 	struct session_list sessions;
 	int nsessions;

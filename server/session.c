@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "dashboard.h"
 #include "db.h"
+#include "log.h"
 #include "ops.h"
 #include "ticket.h"
 #include "utf8.h"
@@ -28,6 +29,29 @@ static void session_unref(struct session *s)
 	free(s);
 }
 
+static void presence_done(PGresult *res, void *arg)
+{
+	(void)arg;
+	if (res != NULL && !db_ok(res))
+		log_warn("presence update failed: %s", PQresultErrorMessage(res));
+}
+
+/* The agent's last console on this deskd closed: offline at once on the dashboard rather
+ * than when the heartbeat runs out. A console on another deskd puts them back within a
+ * heartbeat. */
+static void agent_left(struct server *srv, int agent_id)
+{
+	struct session *o;
+
+	TAILQ_FOREACH(o, &srv->sessions, entry)
+	if (o->agent_id == agent_id)
+		return;
+	struct db_query *q = db_query_new("UPDATE agents SET last_seen = NULL WHERE id = $1::int");
+	db_param_int(q, agent_id);
+	db_submit(srv->db, q, presence_done, NULL);
+	dashboard_touch(srv->dash);
+}
+
 void session_close(struct session *s, const char *why)
 {
 	if (s->closed)
@@ -39,6 +63,8 @@ void session_close(struct session *s, const char *why)
 	s->bev = NULL;
 	TAILQ_REMOVE(&s->srv->sessions, s, entry);
 	s->srv->nsessions--;
+	if (s->agent_id != 0)
+		agent_left(s->srv, s->agent_id);
 	session_unref(s);
 }
 
@@ -63,11 +89,6 @@ void sessions_maintain(struct server *srv)
 	}
 }
 
-static void heartbeat_done(PGresult *res, void *arg)
-{
-	if (res != NULL && !db_ok(res))
-		log_warn("presence update failed: %s", PQresultErrorMessage(res));
-}
 
 void sessions_heartbeat(struct server *srv)
 {
@@ -89,7 +110,7 @@ void sessions_heartbeat(struct server *srv)
 		struct db_query *q =
 		    db_query_new("UPDATE agents SET last_seen = now() WHERE id = ANY($1::int[])");
 		db_param_str(q, lit);
-		db_submit(srv->db, q, heartbeat_done, NULL);
+		db_submit(srv->db, q, presence_done, NULL);
 		free(lit);
 	}
 	free(ids);

@@ -31,6 +31,8 @@ struct session {
 	char *login;
 	char *name;
 
+	bool watching_dashboard; /* gets "dashboard" pushes */
+
 	/* Queue ids this console follows; 0 means every queue. */
 	int *subs;
 	int nsubs;

@@ -266,7 +266,9 @@ static const struct {
       [PERM_TICKET_COMMENT] = true,
       [PERM_TICKET_ACK] = true,
       [PERM_TICKET_MERGE] = true,
-      [PERM_REQUESTER_EDIT] = true}},
+      [PERM_REQUESTER_EDIT] = true,
+      [PERM_DASHBOARD] = true,
+      [PERM_REPORT] = true}},
     {ROLE_ADMIN,
      {[PERM_TICKET_READ] = true,
       [PERM_TICKET_CREATE] = false,
@@ -274,7 +276,9 @@ static const struct {
       [PERM_TICKET_TAKE] = false,
       [PERM_TICKET_ESCALATE] = false,
       [PERM_TICKET_ASSIGN] = false,
-      [PERM_REQUESTER_EDIT] = true}},
+      [PERM_REQUESTER_EDIT] = true,
+      [PERM_DASHBOARD] = true,
+      [PERM_REPORT] = true}},
 };
 
 static void test_role_may_matrix(void)
@@ -292,7 +296,7 @@ static void test_role_may_matrix(void)
 			cells++;
 		}
 	}
-	CHECK_EQ_INT(cells, 4 * 10);
+	CHECK_EQ_INT(cells, 4 * 12);
 	CHECK_EQ_INT(roles_seen, (1 << ROLE_COUNT) - 1);
 	CHECK_EQ_INT(ROLE_COUNT, 4);
 	/* The six lifecycle permissions come first, in the matrix's column order. */
