@@ -66,19 +66,21 @@ const char *const perm_names[] = {"read tickets",
                                   "edit the requester directory",
                                   "watch the dashboard",
                                   "run reports",
+                                  "configure the desk",
                                   NULL};
 
 bool role_may(int role, enum perm p)
 {
 	/* Administrators configure the desk; they do not work tickets. L2 specialists take
 	 * tickets from their group rather than dispatching them to others. The dashboard and
-	 * the reports are for supervisors and administrators. */
+	 * the reports are for supervisors and administrators; configuration for administrators. */
 	static const bool matrix[ROLE_COUNT][PERM_COUNT] = {
-	    /* read create update take escalate assign comment ack merge requester dash report */
-	    [ROLE_L1] = {1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0},
-	    [ROLE_L2] = {1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 0},
-	    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
-	    [ROLE_ADMIN] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1},
+	    /* read create update take escalate assign comment ack merge requester dash report
+	     * configure */
+	    [ROLE_L1] = {1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0},
+	    [ROLE_L2] = {1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 0, 0},
+	    [ROLE_SUPERVISOR] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0},
+	    [ROLE_ADMIN] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1},
 	};
 
 	if (p == PERM_NONE)

@@ -54,6 +54,7 @@ enum perm {
 	PERM_REQUESTER_EDIT,  /* add callers to the directory */
 	PERM_DASHBOARD,       /* watch the live supervisor dashboard */
 	PERM_REPORT,          /* run reports */
+	PERM_CONFIGURE,       /* manage shared settings such as canned responses */
 	PERM_COUNT
 };
 extern const char *const perm_names[];

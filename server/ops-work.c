@@ -331,6 +331,86 @@ static void op_category_list(struct session *s, uint32_t rid, const msgpack_obje
 	op_submit_rows(s, rid, db_query_new(SQL_CATEGORIES), "categories", pack_category_row);
 }
 
+/* ---------------------------------------------------------------- full-text search */
+
+static const char SQL_SEARCH[] =
+    "SELECT " TICKET_LIST_COLUMNS " FROM desk_ticket_search($1, $2::boolean, $3::int) s"
+    " JOIN ticket_view v ON v.id = s.ticket_id ORDER BY s.score DESC, v.updated_ms DESC";
+
+static void pack_ticket_row(msgpack_packer *pk, const PGresult *res, int i)
+{
+	pack_ticket(pk, res, i, 0);
+}
+
+static void op_ticket_search(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *text;
+	size_t text_len;
+	int64_t limit = 50;
+	bool open = false;
+
+	args_str(&a, "text", true, 1, LIMIT_SUBJECT, &text, &text_len);
+	args_int(&a, "limit", false, 1, PROTO_LIST_MAX, &limit);
+	args_bool(&a, "open", &open);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(SQL_SEARCH);
+	db_param(q, text, text_len);
+	db_param_str(q, open ? "true" : "false");
+	db_param_int(q, limit);
+	op_submit_rows(s, rid, q, "tickets", pack_ticket_row);
+}
+
+/* ---------------------------------------------------------------- canned responses */
+
+static void pack_canned_row(msgpack_packer *pk, const PGresult *res, int i)
+{
+	msgpack_pack_map(pk, 3);
+	pk_kint(pk, "id", db_get_int(res, i, 0));
+	pk_kstr(pk, "name", db_get(res, i, 1));
+	pk_kstr(pk, "body", db_get(res, i, 2));
+}
+
+static void op_canned_list(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	(void)m;
+	op_submit_rows(s, rid,
+	               db_query_new("SELECT id, name, body FROM canned_responses ORDER BY name"),
+	               "canned", pack_canned_row);
+}
+
+static void op_canned_save(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *name, *body;
+	size_t name_len, body_len;
+
+	args_str(&a, "name", true, 1, 64, &name, &name_len);
+	args_str(&a, "body", true, 1, LIMIT_DESCRIPTION, &body, &body_len);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q =
+	    db_query_new("SELECT id, name, body FROM desk_canned_save($1::int, $2, $3)");
+	db_param_int(q, s->agent_id);
+	db_param(q, name, name_len);
+	db_param(q, body, body_len);
+	op_submit_rows(s, rid, q, "canned", pack_canned_row);
+}
+
+static void op_canned_delete(struct session *s, uint32_t rid, const msgpack_object *m)
+{
+	struct args a = ARGS_INIT(m);
+	const char *name;
+	size_t name_len;
+
+	args_str(&a, "name", true, 1, 64, &name, &name_len);
+	BAD_ARGS_RETURN(s, rid, a);
+	struct db_query *q = db_query_new(
+	    "WITH d AS (DELETE FROM canned_responses WHERE name = $1 RETURNING 1)"
+	    " SELECT count(*) FROM d");
+	db_param(q, name, name_len);
+	op_submit_count(s, rid, q, "deleted");
+}
+
 const struct op_def work_ops[] = {
     {"ticket.comment", NEED_LOGIN, PERM_TICKET_COMMENT, op_ticket_comment},
     {"ticket.raise", NEED_LOGIN, PERM_TICKET_COMMENT, op_ticket_raise},
@@ -343,5 +423,9 @@ const struct op_def work_ops[] = {
     {"requester.search", NEED_LOGIN, PERM_TICKET_READ, op_requester_search},
     {"requester.create", NEED_LOGIN, PERM_REQUESTER_EDIT, op_requester_create},
     {"category.list", NEED_LOGIN, PERM_NONE, op_category_list},
+    {"ticket.search", NEED_LOGIN, PERM_TICKET_READ, op_ticket_search},
+    {"canned.list", NEED_LOGIN, PERM_NONE, op_canned_list},
+    {"canned.save", NEED_LOGIN, PERM_CONFIGURE, op_canned_save},
+    {"canned.delete", NEED_LOGIN, PERM_CONFIGURE, op_canned_delete},
     {NULL, 0, PERM_NONE, NULL},
 };

@@ -278,7 +278,8 @@ static const struct {
       [PERM_TICKET_ASSIGN] = false,
       [PERM_REQUESTER_EDIT] = true,
       [PERM_DASHBOARD] = true,
-      [PERM_REPORT] = true}},
+      [PERM_REPORT] = true,
+      [PERM_CONFIGURE] = true}},
 };
 
 static void test_role_may_matrix(void)
@@ -296,7 +297,7 @@ static void test_role_may_matrix(void)
 			cells++;
 		}
 	}
-	CHECK_EQ_INT(cells, 4 * 12);
+	CHECK_EQ_INT(cells, 4 * 13);
 	CHECK_EQ_INT(roles_seen, (1 << ROLE_COUNT) - 1);
 	CHECK_EQ_INT(ROLE_COUNT, 4);
 	/* The six lifecycle permissions come first, in the matrix's column order. */
