@@ -1,6 +1,6 @@
-/* test_bizcal.c - business calendar arithmetic: office hours, holidays, DST nights, shifts across
- * midnight, 24x7, the empty calendar, long targets against a brute-force minute-stepping
- * reference, and properties of add/between on random calendars. */
+/* test_bizcal.c - business calendar arithmetic: office hours, holidays, year ends, DST nights,
+ * shifts across midnight, 24x7, the empty calendar, long targets against a brute-force
+ * minute-stepping reference, and properties of add/between on random calendars. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +219,168 @@ static void test_holidays(void)
 	CHECK(!bizcal_is_holiday(cal, 2025, 2, 30));
 	bizcal_free(cal);
 	tz_free(tz);
+}
+
+/* ---- year ends ------------------------------------------------------------------------------ */
+
+/* The year's last day and the new year's first, with leap years, New Year holidays, night shifts
+ * across midnight into January 1, and zones whose new year comes hours before UTC's. Calendar
+ * facts used: 2023-12-31 is a Sunday; 2024 (leap) starts on a Monday, has Thursday February 29
+ * and ends on Tuesday December 31; 2025-12-31 is a Wednesday and 2026-01-01 a Thursday;
+ * 2026-12-25 is a Friday, 2026-12-31 a Thursday and 2027-01-01 a Friday. */
+static void test_year_ends(void)
+{
+	struct tz *ny = zone("America/New_York"), *lis = zone("Europe/Lisbon");
+	struct tz *kol = zone("Asia/Kolkata"), *syd = zone("Australia/Sydney");
+	struct bizcal *cal = office(ny);
+
+	/* Whole years of weekdays: 2023 has 260 (its extra day is a Sunday), leap 2024 has 262
+	 * (its two extra days are Monday and Tuesday). */
+	CHECK_EQ_INT(bizcal_between(cal, L(ny, 2023, 1, 1, 0, 0), L(ny, 2024, 1, 1, 0, 0)),
+	             260 * 8 * HOUR);
+	CHECK_EQ_INT(bizcal_between(cal, L(ny, 2024, 1, 1, 0, 0), L(ny, 2025, 1, 1, 0, 0)),
+	             262 * 8 * HOUR);
+	/* A year's worth from January 1 runs out at the last closing of December 31... */
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 1, 1, 0, 0), 262 * 8 * HOUR),
+	         L(ny, 2024, 12, 31, 17, 0));
+	/* ...and one second more spills into the new year. */
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 1, 1, 0, 0), 262 * 8 * HOUR + 1),
+	         L(ny, 2025, 1, 1, 9, 0) + 1);
+	/* The leap day is an ordinary Thursday. */
+	CHECK(bizcal_is_working(cal, L(ny, 2024, 2, 29, 12, 0)));
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 2, 28, 16, 0), 2 * HOUR),
+	         L(ny, 2024, 2, 29, 10, 0));
+	CHECK(bizcal_add_holiday(cal, 2023, 2, 29) == -1);
+	CHECK(bizcal_add_holiday(cal, 2024, 2, 29) == 0);
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 2, 28, 16, 0), 2 * HOUR),
+	         L(ny, 2024, 3, 1, 10, 0));
+	/* Tuesday 2024-12-31 16:00 + 3h with New Year's Day off: one hour on December 31, two
+	 * on Thursday January 2. */
+	CHECK(bizcal_add_holiday(cal, 2025, 1, 1) == 0);
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 12, 31, 16, 0), 3 * HOUR),
+	         L(ny, 2025, 1, 2, 11, 0));
+	CHECK_EQ_INT(bizcal_between(cal, L(ny, 2024, 12, 31, 16, 0), L(ny, 2025, 1, 2, 11, 0)),
+	             3 * HOUR);
+	/* The leap day off pushes the year's worth past December 31 and the January 1 holiday. */
+	CHECK_EQ_INT(bizcal_between(cal, L(ny, 2024, 1, 1, 0, 0), L(ny, 2025, 1, 1, 0, 0)),
+	             261 * 8 * HOUR);
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 1, 1, 0, 0), 262 * 8 * HOUR),
+	         L(ny, 2025, 1, 2, 17, 0));
+	/* December 31 of a leap year (its 366th day) as a holiday too. */
+	CHECK(!bizcal_is_holiday(cal, 2024, 12, 31));
+	CHECK(bizcal_add_holiday(cal, 2024, 12, 31) == 0);
+	CHECK(bizcal_is_holiday(cal, 2024, 12, 31) && !bizcal_is_holiday(cal, 2024, 12, 30));
+	CHECK(!bizcal_is_working(cal, L(ny, 2024, 12, 31, 12, 0)));
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 12, 31, 16, 0), 3 * HOUR),
+	         L(ny, 2025, 1, 2, 12, 0));
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 12, 30, 16, 0), 3 * HOUR),
+	         L(ny, 2025, 1, 2, 11, 0));
+	CHECK_AT(ny, bizcal_next_working(cal, L(ny, 2024, 12, 30, 17, 0)), L(ny, 2025, 1, 2, 9, 0));
+	bizcal_free(cal);
+
+	/* Lisbon with Christmas and New Year's Day off two years running. */
+	cal = office(lis);
+	bizcal_add_holiday(cal, 2025, 12, 25);
+	bizcal_add_holiday(cal, 2026, 1, 1);
+	bizcal_add_holiday(cal, 2026, 12, 25);
+	bizcal_add_holiday(cal, 2027, 1, 1);
+	/* Two weeks from Monday December 22: ten weekdays, two of them holidays. */
+	CHECK_EQ_INT(bizcal_between(cal, L(lis, 2025, 12, 22, 0, 0), L(lis, 2026, 1, 5, 0, 0)),
+	             8 * 8 * HOUR);
+	/* Wednesday December 24 16:00 + 10h: 1h, Christmas, 8h on Friday, 1h on Monday. */
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 24, 16, 0), 10 * HOUR),
+	         L(lis, 2025, 12, 29, 10, 0));
+	/* Wednesday December 31 16:30 + 1h: half an hour, Thursday off, half an hour Friday. */
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 31, 16, 30), HOUR),
+	         L(lis, 2026, 1, 2, 9, 30));
+	/* Starting on the holiday itself waits for January 2. */
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2026, 1, 1, 10, 0), HOUR), L(lis, 2026, 1, 2, 10, 0));
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2026, 1, 1, 0, 0), 0), L(lis, 2026, 1, 1, 0, 0));
+	/* 2026: 261 weekdays less January 1 and December 25. A year's worth from the holiday
+	 * ends at Thursday December 31's closing; a second more skips Friday 2027-01-01 and the
+	 * weekend. */
+	CHECK_EQ_INT(bizcal_between(cal, L(lis, 2026, 1, 1, 0, 0), L(lis, 2027, 1, 1, 0, 0)),
+	             259 * 8 * HOUR);
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2026, 1, 1, 0, 0), 259 * 8 * HOUR),
+	         L(lis, 2026, 12, 31, 17, 0));
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2026, 1, 1, 0, 0), 259 * 8 * HOUR + 1),
+	         L(lis, 2027, 1, 4, 9, 0) + 1);
+	bizcal_free(cal);
+
+	/* Night shifts 22:00-06:00 every day, across midnight on December 31. */
+	cal = bizcal_new(lis);
+	for (int w = SUN; w <= SAT; w++)
+		bizcal_add_interval(cal, w, 22 * 60, 30 * 60);
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 31, 21, 0), 4 * HOUR),
+	         L(lis, 2026, 1, 1, 2, 0));
+	CHECK_EQ_INT(bizcal_between(cal, L(lis, 2025, 12, 31, 21, 0), L(lis, 2026, 1, 1, 7, 0)),
+	             8 * HOUR);
+	/* January 1 off: December 31's evening stays; the shift's morning on January 1 and
+	 * January 1's own evening go; January 2's morning (January 1's shift) stays. */
+	bizcal_add_holiday(cal, 2026, 1, 1);
+	CHECK(bizcal_is_working(cal, L(lis, 2025, 12, 31, 23, 0)));
+	CHECK(!bizcal_is_working(cal, L(lis, 2026, 1, 1, 0, 0)));
+	CHECK(!bizcal_is_working(cal, L(lis, 2026, 1, 1, 3, 0)));
+	CHECK(!bizcal_is_working(cal, L(lis, 2026, 1, 1, 23, 0)));
+	CHECK(bizcal_is_working(cal, L(lis, 2026, 1, 2, 0, 0)));
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 31, 21, 0), 2 * HOUR),
+	         L(lis, 2026, 1, 1, 0, 0));
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 31, 21, 0), 4 * HOUR),
+	         L(lis, 2026, 1, 2, 2, 0));
+	CHECK_EQ_INT(bizcal_between(cal, L(lis, 2025, 12, 31, 21, 0), L(lis, 2026, 1, 2, 7, 0)),
+	             8 * HOUR);
+	CHECK_AT(lis, bizcal_next_working(cal, L(lis, 2026, 1, 1, 0, 0)), L(lis, 2026, 1, 2, 0, 0));
+	bizcal_free(cal);
+	/* December 31 off instead: its evening goes and so does its morning (December 30's
+	 * shift), but January 1's morning is a working day's. */
+	cal = bizcal_new(lis);
+	for (int w = SUN; w <= SAT; w++)
+		bizcal_add_interval(cal, w, 22 * 60, 30 * 60);
+	bizcal_add_holiday(cal, 2025, 12, 31);
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 31, 21, 0), 4 * HOUR),
+	         L(lis, 2026, 1, 1, 4, 0));
+	CHECK_AT(lis, bizcal_add(cal, L(lis, 2025, 12, 30, 23, 0), 4 * HOUR),
+	         L(lis, 2026, 1, 1, 3, 0));
+	bizcal_free(cal);
+	/* The same into a leap year's end, New York: Tuesday 2024-12-31 23:00 + 3h with New
+	 * Year's Day off is one hour, then two on Thursday morning. */
+	cal = bizcal_new(ny);
+	for (int w = SUN; w <= SAT; w++)
+		bizcal_add_interval(cal, w, 22 * 60, 30 * 60);
+	bizcal_add_holiday(cal, 2025, 1, 1);
+	CHECK_AT(ny, bizcal_add(cal, L(ny, 2024, 12, 31, 23, 0), 3 * HOUR),
+	         L(ny, 2025, 1, 2, 2, 0));
+	CHECK_EQ_INT(bizcal_between(cal, L(ny, 2024, 12, 31, 0, 0), L(ny, 2025, 1, 3, 0, 0)),
+	             6 * HOUR + 2 * HOUR + 6 * HOUR + 2 * HOUR);
+	bizcal_free(cal);
+
+	/* The holiday is the local date. Kolkata's January 1 begins at 18:30 UTC on December 31,
+	 * so round the clock by intervals loses the UTC evening of December 31. */
+	cal = bizcal_new(kol);
+	for (int w = SUN; w <= SAT; w++)
+		bizcal_add_interval(cal, w, 0, 1440);
+	bizcal_add_holiday(cal, 2026, 1, 1);
+	CHECK(bizcal_is_working(cal, utc(2025, 12, 31, 18, 29, 59)));
+	CHECK(!bizcal_is_working(cal, utc(2025, 12, 31, 18, 30, 0)));
+	CHECK(!bizcal_is_working(cal, utc(2025, 12, 31, 20, 0, 0)));
+	CHECK_EQ_INT(bizcal_between(cal, utc(2025, 12, 31, 12, 0, 0), utc(2026, 1, 1, 12, 0, 0)),
+	             6 * HOUR + 30 * MIN);
+	CHECK_AT(kol, bizcal_add(cal, L(kol, 2025, 12, 31, 23, 0), 2 * HOUR),
+	         L(kol, 2026, 1, 2, 1, 0));
+	bizcal_free(cal);
+	/* Sydney sees in the new year on summer time (UTC+11): Wednesday 16:00 + 2h, Thursday
+	 * January 1 off, is Friday 10:00 AEDT, still January 1 in UTC. */
+	cal = office(syd);
+	bizcal_add_holiday(cal, 2026, 1, 1);
+	CHECK_AT(syd, bizcal_add(cal, L(syd, 2025, 12, 31, 16, 0), 2 * HOUR),
+	         L(syd, 2026, 1, 2, 10, 0));
+	CHECK_EQ_INT(L(syd, 2026, 1, 2, 10, 0), utc(2026, 1, 1, 23, 0, 0));
+	bizcal_free(cal);
+
+	tz_free(ny);
+	tz_free(lis);
+	tz_free(kol);
+	tz_free(syd);
 }
 
 /* ---- DST ------------------------------------------------------------------------------------- */
@@ -961,6 +1123,7 @@ int main(void)
 {
 	RUN(test_office_hours);
 	RUN(test_holidays);
+	RUN(test_year_ends);
 	RUN(test_dst_nights);
 	RUN(test_odd_zones);
 	RUN(test_overnight);
