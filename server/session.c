@@ -46,8 +46,13 @@ static void agent_left(struct server *srv, int agent_id)
 	TAILQ_FOREACH(o, &srv->sessions, entry)
 	if (o->agent_id == agent_id)
 		return;
-	struct db_query *q = db_query_new("UPDATE agents SET last_seen = NULL WHERE id = $1::int");
+	/* Only if nothing newer (a login through another console) got there first: the two
+	 * updates may run on different connections in either order. */
+	struct db_query *q = db_query_new(
+	    "UPDATE agents SET last_seen = NULL"
+	    " WHERE id = $1::int AND last_seen < to_timestamp($2::bigint / 1000.0)");
 	db_param_int(q, agent_id);
+	db_param_int(q, now_ms());
 	db_submit(srv->db, q, presence_done, NULL);
 	dashboard_touch(srv->dash);
 }

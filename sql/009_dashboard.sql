@@ -138,11 +138,13 @@ LANGUAGE sql STABLE AS $$
           LEFT JOIN ticket_sla s ON s.ticket_id = t.id AND s.kind = 'resolution'
          WHERE t.resolved_at >= d.since AND t.status IN ('resolved', 'closed')),
     clocks AS (
-        SELECT s.kind, s.met_at, s.started_at, s.due_at, s.breached_at
-          FROM ticket_sla s, d WHERE s.met_at >= d.since
+        SELECT s.ticket_id, s.kind, s.met_at, s.started_at, s.due_at, s.breached_at
+          FROM ticket_sla s JOIN tickets t ON t.id = s.ticket_id AND t.status <> 'cancelled', d
+         WHERE s.met_at >= d.since
         UNION
-        SELECT s.kind, s.met_at, s.started_at, s.due_at, s.breached_at
-          FROM ticket_sla s, d WHERE s.breached_at >= d.since),
+        SELECT s.ticket_id, s.kind, s.met_at, s.started_at, s.due_at, s.breached_at
+          FROM ticket_sla s JOIN tickets t ON t.id = s.ticket_id AND t.status <> 'cancelled', d
+         WHERE s.breached_at >= d.since),
     sla AS (
         SELECT count(*) FILTER (WHERE kind = 'first_response') AS fr_decided,
                count(*) FILTER (WHERE kind = 'first_response' AND desk_on_time(met_at, due_at,
@@ -195,15 +197,23 @@ $$;
 
 -- ---------------------------------------------------------------- reports
 
+-- Every category with the name of its top-level ancestor (categories are few: computed
+-- once per query and hash-joined).
+CREATE VIEW category_roots AS
+WITH RECURSIVE up(id, root_id, depth) AS (
+    SELECT id, id, 0 FROM categories WHERE parent_id IS NULL
+    UNION ALL
+    SELECT c.id, up.root_id, up.depth + 1 FROM categories c JOIN up ON c.parent_id = up.id
+     WHERE up.depth < 32)
+SELECT up.id, r.name AS root FROM up JOIN categories r ON r.id = up.root_id;
+
 -- One row per ticket with what the reports group and measure by. The category is the
 -- top-level one; the agent is the assignee.
 CREATE VIEW report_facts AS
 SELECT t.id, t.created_at, t.resolved_at, t.status, t.type, t.channel, t.priority,
        t.reopen_count, q.name AS queue, q.tier, coalesce(a.login, '(unassigned)') AS agent,
        t.assignee_id,
-       coalesce((SELECT coalesce(p.name, c.name) FROM categories c
-                   LEFT JOIN categories p ON p.id = c.parent_id WHERE c.id = t.category_id),
-                '(none)') AS category,
+       coalesce(cr.root, '(none)') AS category,
        EXISTS (SELECT 1 FROM ticket_escalations e
                 WHERE e.ticket_id = t.id AND e.kind = 'functional') AS escalated,
        fr.started_at AS fr_started_at, fr.met_at AS fr_met_at, fr.due_at AS fr_due_at,
@@ -213,6 +223,7 @@ SELECT t.id, t.created_at, t.resolved_at, t.status, t.type, t.channel, t.priorit
   FROM tickets t
   JOIN queues q ON q.id = t.queue_id
   LEFT JOIN agents a ON a.id = t.assignee_id
+  LEFT JOIN category_roots cr ON cr.id = t.category_id
   LEFT JOIN ticket_sla fr ON fr.ticket_id = t.id AND fr.kind = 'first_response'
   LEFT JOIN ticket_sla rs ON rs.ticket_id = t.id AND rs.kind = 'resolution';
 
@@ -288,6 +299,7 @@ LANGUAGE sql STABLE AS $$
            round((percentile_cont(0.9) WITHIN GROUP (ORDER BY f.fr_elapsed_s) / 60)::numeric, 1)
       FROM report_facts f
      WHERE f.fr_met_at >= p_from AND f.fr_met_at < p_to AND f.fr_met_at > f.fr_started_at
+       AND f.status <> 'cancelled'
      GROUP BY g ORDER BY g
 $$;
 
@@ -398,6 +410,7 @@ LANGUAGE sql STABLE AS $$
            (SELECT desk_pct(count(*) FILTER (WHERE desk_on_time(s.met_at, s.due_at, s.breached_at)),
                             count(*))
               FROM ticket_sla s
+              JOIN tickets t ON t.id = s.ticket_id AND t.status <> 'cancelled'
              WHERE s.kind = 'first_response'
                AND ((s.met_at >= days.lo AND s.met_at < days.hi)
                     OR (s.breached_at >= days.lo AND s.breached_at < days.hi))
@@ -406,6 +419,7 @@ LANGUAGE sql STABLE AS $$
            (SELECT desk_pct(count(*) FILTER (WHERE desk_on_time(s.met_at, s.due_at, s.breached_at)),
                             count(*))
               FROM ticket_sla s
+              JOIN tickets t ON t.id = s.ticket_id AND t.status <> 'cancelled'
              WHERE s.kind = 'resolution'
                AND ((s.met_at >= days.lo AND s.met_at < days.hi)
                     OR (s.breached_at >= days.lo AND s.breached_at < days.hi))
