@@ -11,6 +11,7 @@
 #include "log.h"
 #include "proto.h"
 #include "screen.h"
+#include "sla-text.h"
 #include "ui.h"
 #include "util.h"
 
@@ -34,6 +35,9 @@ static char *cred_login, *cred_password;
 static char *try_login, *try_password;
 static void (*login_done)(const char *error);
 
+#define BELL_GAP_MS 2000 /* at most one bell for SLA alerts this close together */
+static int64_t last_bell = -BELL_GAP_MS;
+
 static bool queues_inflight, queues_again;
 static int64_t queues_last;
 
@@ -52,6 +56,11 @@ void app_redraw(void)
 {
 	redraw_full = true;
 	event_active(redraw_ev, EV_TIMEOUT, 0);
+}
+
+bool app_redraw_pending(void)
+{
+	return redraw_full;
 }
 
 static void redraw_header(void)
@@ -442,6 +451,65 @@ static void on_ready(void *arg)
 	app_redraw();
 }
 
+/* A ticket as it now is: every view folds it in (lists, the detail). */
+static void fold_ticket(const struct ticket *t, bool created)
+{
+	for (size_t i = 0; i < ARRAY_LEN(all_views); i++)
+		if (all_views[i]->push != NULL)
+			all_views[i]->push(t, created);
+	app_queues_refresh();
+	app_redraw();
+}
+
+/* An SLA warning, breach or escalation level fired on a ticket the agent should care about
+ * (deskd sends it to the assignee, the queue's followers and supervisors): say so on the
+ * status line, ring if asked to, and show the ticket as it now is. */
+static void sla_alert(const msgpack_object *m)
+{
+	struct ticket *t = ticket_parse(mp_get(m, "ticket"));
+	const msgpack_object *level = mp_get(m, "level"), *kind = mp_get(m, "kind");
+	const msgpack_object *pct = mp_get(m, "pct");
+	char *actions = mp_strdup(mp_get(m, "actions"));
+	char share[24] = "", *what;
+	const char *title = "SLA alert";
+	bool breach = false;
+	int k = sla_kind_parse(kind);
+
+	if (t == NULL) {
+		log_warn("ignoring an sla push without a readable ticket");
+		free(actions);
+		return;
+	}
+	if (mp_streq(level, "breach")) {
+		title = "SLA breach";
+		breach = true;
+	} else if (mp_streq(level, "warning")) {
+		title = "SLA warning";
+	} else if (mp_streq(level, "level")) {
+		title = "SLA escalation";
+		breach = true;
+	}
+	/* A breach is 100 % by definition; warnings and escalation levels say how far. */
+	if (!mp_streq(level, "breach") && mp_is_int(pct) && mp_int(pct) <= 100000)
+		snprintf(share, sizeof(share), " %lld %%", (long long)mp_int(pct));
+	if (actions != NULL && actions[0] != '\0')
+		what = xasprintf(" (%s)", actions);
+	else
+		what = xstrdup("");
+	app_status(breach, "%s: %s %s%s%s", title, t->key,
+	           k >= 0 ? sla_kind_phrase((enum sla_kind)k) : "clock", share, what);
+	log_info("%s", app.status);
+	/* A burst (deskd catching up on many due steps at once) rings once, not once each. */
+	if (app.bell && mono_ms() - last_bell >= BELL_GAP_MS) {
+		last_bell = mono_ms();
+		beep();
+	}
+	fold_ticket(t, false);
+	ticket_free(t);
+	free(actions);
+	free(what);
+}
+
 static void on_push(const char *name, const msgpack_object *m, void *arg)
 {
 	if (!app.session)
@@ -452,13 +520,10 @@ static void on_push(const char *name, const msgpack_object *m, void *arg)
 			log_warn("ignoring a ticket push without a readable ticket");
 			return;
 		}
-		bool created = mp_streq(mp_get(m, "change"), "created");
-		for (size_t i = 0; i < ARRAY_LEN(all_views); i++)
-			if (all_views[i]->push != NULL)
-				all_views[i]->push(t, created);
+		fold_ticket(t, mp_streq(mp_get(m, "change"), "created"));
 		ticket_free(t);
-		app_queues_refresh();
-		app_redraw();
+	} else if (strcmp(name, "sla") == 0) {
+		sla_alert(m);
 	} else if (strcmp(name, "resync") == 0) {
 		log_info("server asked for a resync");
 		app_queues_refresh();

@@ -28,6 +28,8 @@ struct app {
 	struct queue_info *queues;
 	size_t nqueues;
 
+	bool bell; /* ring the terminal bell on SLA alerts (--bell, DESK_BELL=1) */
+
 	/* One-line message under the body. */
 	char status[256];
 	bool status_error;
@@ -44,6 +46,8 @@ void app_quit(void);
 void app_set_view(const struct view *v);
 /* Schedule a full redraw at the end of this loop iteration (coalesces many changes). */
 void app_redraw(void);
+/* A full redraw is scheduled and has not happened yet. */
+bool app_redraw_pending(void);
 void app_status(bool error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Logged in and connected: requests other than login may be sent. */

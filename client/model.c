@@ -34,6 +34,77 @@ static int get_small(const msgpack_object *map, const char *key, int lo, int hi,
 	return v < lo || v > hi ? dflt : (int)v;
 }
 
+/* A point in time in ms; nil, a wrong type or a nonsensical value are all "none" (0). */
+static int64_t get_time(const msgpack_object *map, const char *key)
+{
+	int64_t v = get_int(map, key, 0);
+
+	return v > 0 ? v : 0;
+}
+
+/* A span in seconds within a thousand years either way. */
+static int64_t clamp_secs(int64_t v)
+{
+	const int64_t lim = 1000LL * 366 * 86400;
+
+	return v < -lim ? -lim : v > lim ? lim : v;
+}
+
+int sla_kind_parse(const msgpack_object *o)
+{
+	for (int k = 0; k < SLA_NKINDS; k++)
+		if (mp_streq(o, sla_kind_name((enum sla_kind)k)))
+			return k;
+	return -1;
+}
+
+/* The clocks array: at most one clock per kind, unknown kinds (a later server) skipped. */
+static void parse_sla(struct ticket *t, const msgpack_object *o)
+{
+	const msgpack_object *arr = mp_get(o, "sla");
+	const msgpack_object *stamp = mp_get(o, "sla_stamp");
+
+	t->sla_policy = get_str(o, "sla_policy", NULL);
+	t->sla_stamp = mp_is_int(stamp) ? mp_int(stamp) : 0;
+	t->sla_due_ms = get_time(o, "sla_due_ms");
+	if (arr == NULL || arr->type != MSGPACK_OBJECT_ARRAY)
+		return;
+	t->sla_known = true;
+	for (uint32_t i = 0; i < arr->via.array.size && t->nsla < SLA_NKINDS; i++) {
+		const msgpack_object *c = &arr->via.array.ptr[i];
+		const msgpack_object *left = mp_get(c, "left_s");
+		int k = sla_kind_parse(mp_get(c, "kind"));
+
+		if (k < 0)
+			continue;
+		bool dup = false;
+		for (int j = 0; j < t->nsla; j++)
+			dup |= (int)t->sla[j].kind == k;
+		if (dup)
+			continue;
+		struct sla_clock *s = &t->sla[t->nsla++];
+		memset(s, 0, sizeof(*s));
+		s->kind = (enum sla_kind)k;
+		s->target_s = clamp_secs(get_int(c, "target_s", 0));
+		if (s->target_s < 0)
+			s->target_s = 0;
+		s->due_ms = get_time(c, "due_ms");
+		s->warn_ms = get_time(c, "warn_ms");
+		s->met_ms = get_time(c, "met_ms");
+		s->breached_ms = get_time(c, "breached_ms");
+		s->paused_since_ms = get_time(c, "paused_since_ms");
+		s->paused_s = clamp_secs(get_int(c, "paused_s", 0));
+		if (s->paused_s < 0)
+			s->paused_s = 0;
+		/* Negative while paused overdue. Bounded, like the others, so that no caller can
+		 * overflow negating or adding it. */
+		if (mp_is_int(left)) {
+			s->left_s = clamp_secs(mp_int(left));
+			s->has_left = true;
+		}
+	}
+}
+
 struct ticket *ticket_parse(const msgpack_object *o)
 {
 	if (o == NULL || o->type != MSGPACK_OBJECT_MAP)
@@ -83,6 +154,7 @@ struct ticket *ticket_parse(const msgpack_object *o)
 	t->question_open = q != NULL && q->type == MSGPACK_OBJECT_BOOLEAN && q->via.boolean;
 	t->escalated_ms = get_int(o, "escalated_ms", 0);
 	t->escalation_reason = get_str(o, "escalation_reason", NULL);
+	parse_sla(t, o);
 	return t;
 }
 
@@ -115,6 +187,7 @@ struct ticket *ticket_dup(const struct ticket *t)
 	c->merged_into = dup_or_null(t->merged_into);
 	c->problem = dup_or_null(t->problem);
 	c->escalation_reason = dup_or_null(t->escalation_reason);
+	c->sla_policy = dup_or_null(t->sla_policy);
 	return c;
 }
 
@@ -141,7 +214,13 @@ void ticket_free(struct ticket *t)
 	free(t->merged_into);
 	free(t->problem);
 	free(t->escalation_reason);
+	free(t->sla_policy);
 	free(t);
+}
+
+bool ticket_newer(const struct ticket *a, const struct ticket *b)
+{
+	return a->version > b->version || (a->version == b->version && a->sla_stamp > b->sla_stamp);
 }
 
 bool ticket_is_open(const struct ticket *t)

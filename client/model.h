@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sla.h"
+
 /* Every string is heap-owned and never NULL except where noted; an id of 0 means "none". */
 struct ticket {
 	int64_t id;
@@ -40,6 +42,13 @@ struct ticket {
 	bool question_open;
 	int64_t escalated_ms;    /* latest functional escalation or hand-back; 0 = never */
 	char *escalation_reason; /* its reason; NULL when never escalated */
+	/* SLA clocks. A server without SLAs sends none of these: sla_known stays false. */
+	bool sla_known;     /* the ticket carried an "sla" array (possibly empty) */
+	char *sla_policy;   /* NULL: no policy applies (or not sent) */
+	int64_t sla_stamp;  /* grows when any clock changes, even with the version unchanged */
+	int64_t sla_due_ms; /* earliest due among the running clocks; 0 = none runs */
+	int nsla;
+	struct sla_clock sla[SLA_NKINDS]; /* in the server's order, one per kind at most */
 };
 
 struct tcomment {
@@ -87,6 +96,12 @@ struct agent {
 struct ticket *ticket_parse(const msgpack_object *o);
 struct ticket *ticket_dup(const struct ticket *t);
 void ticket_free(struct ticket *t);
+/* The clock kind a str object names (enum sla_kind), or -1 (not a str, or a kind this console
+ * does not know). */
+int sla_kind_parse(const msgpack_object *o);
+/* a is a later state of the same ticket than b: a higher version, or the same version with
+ * newer SLA clocks (deskd changes clocks without bumping the version). */
+bool ticket_newer(const struct ticket *a, const struct ticket *b);
 /* Status in new/open/pending/on_hold, the set the queue view shows. */
 bool ticket_is_open(const struct ticket *t);
 /* Short status label for narrow columns. */

@@ -307,6 +307,11 @@ static void run_action(const struct action *a)
 	}
 }
 
+bool actions_dialog_open(void)
+{
+	return av.dlg != NULL;
+}
+
 bool actions_dialog_keyhelp(struct keyhelp *out, size_t max)
 {
 	if (av.dlg == NULL)

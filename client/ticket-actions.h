@@ -16,6 +16,8 @@
 bool actions_key(int type, wint_t ch);
 /* Draw the open dialog, if any, over the body area r. */
 void actions_draw(struct rect r);
+/* A dialog is open (drawn over the ticket). */
+bool actions_dialog_open(void);
 /* While a dialog is open: its key help into out (terminated) and true. */
 bool actions_dialog_keyhelp(struct keyhelp *out, size_t max);
 /* The actions on offer for the ticket shown (what the role may do and its state allows), at

@@ -55,6 +55,12 @@ static const struct style colour_scheme[UI_COUNT] = {
     [UI_BUTTON_FOCUS] = {COLOR_BLACK, COLOR_CYAN, A_BOLD},
     [UI_BORDER] = {COLOR_CYAN, DFLT, A_NORMAL},
     [UI_ERROR] = {COLOR_RED, DFLT, A_BOLD},
+    [UI_SLA_OK] = {COLOR_GREEN, DFLT, A_NORMAL},
+    [UI_SLA_WARN] = {COLOR_YELLOW, DFLT, A_NORMAL},
+    [UI_SLA_BREACH] = {COLOR_RED, DFLT, A_BOLD},
+    [UI_SLA_PAUSED] = {COLOR_BLUE, DFLT, A_NORMAL},
+    [UI_SLA_MET] = {DFLT, DFLT, A_NORMAL},
+    [UI_SLA_LATE] = {COLOR_RED, DFLT, A_NORMAL},
 };
 
 /* Without colour every distinction must survive as bold, reverse, underline or dim. */
@@ -85,6 +91,14 @@ static const attr_t mono_scheme[UI_COUNT] = {
     [UI_BUTTON_FOCUS] = A_REVERSE | A_BOLD,
     [UI_BORDER] = A_NORMAL,
     [UI_ERROR] = A_BOLD,
+    /* Warning bold, breach reverse: the two that need a glance; the cell's own markers
+     * ('!' breached, a pause sign, "met late") say the rest. */
+    [UI_SLA_OK] = A_NORMAL,
+    [UI_SLA_WARN] = A_BOLD,
+    [UI_SLA_BREACH] = A_REVERSE | A_BOLD,
+    [UI_SLA_PAUSED] = A_DIM,
+    [UI_SLA_MET] = A_NORMAL,
+    [UI_SLA_LATE] = A_UNDERLINE,
 };
 
 static bool want_colour(void)

@@ -37,6 +37,13 @@ enum ui_elem {
 	UI_BUTTON_FOCUS,
 	UI_BORDER,
 	UI_ERROR, /* inline error text inside a view */
+	/* SLA clocks by state; in monochrome the text carries the difference too. */
+	UI_SLA_OK,     /* running, before the warning share */
+	UI_SLA_WARN,   /* running, past the warning share */
+	UI_SLA_BREACH, /* running, past the due time */
+	UI_SLA_PAUSED, /* not running: ticket pending or on hold */
+	UI_SLA_MET,    /* met on time */
+	UI_SLA_LATE,   /* met after the due time */
 	UI_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "picker.h"
 #include "proto.h"
+#include "sla-text.h"
 #include "textedit.h"
 #include "ticket-actions.h"
 #include "utf8.h"
@@ -34,6 +35,17 @@ struct ventry {
 struct row {
 	struct ticket *t;
 	int64_t hl_until; /* monotonic ms; 0 = not highlighted */
+};
+
+/* A ticket row as the last full draw left it: enough to repaint the cells that tick (the
+ * waiting time, the SLA countdown) without redrawing the screen. */
+struct drawn_row {
+	int64_t id;
+	int y;
+	attr_t base;
+	bool cursor;
+	char wait[24], sla[32];
+	attr_t sla_a;
 };
 
 static struct {
@@ -78,6 +90,15 @@ static struct {
 	char take_key[32]; /* the ticket the last take was for, for its messages */
 	int64_t takeover_id, takeover_until; /* t pressed once on a colleague's ticket */
 
+	bool by_left;    /* s: every list sorted by SLA time left instead of its own order */
+	bool sla_server; /* a ticket came with SLA clocks: the server sorts by due too */
+
+	/* The ticking cells of the last full draw; drawn_cols/lines: the screen it was for. */
+	struct drawn_row *drawn;
+	size_t ndrawn, drawncap;
+	int drawn_cols, drawn_lines;
+	int wait_x, wait_w, sla_x, sla_w; /* screen column and width; 0 width = not shown */
+
 	/* The caller view, shown instead of the entry sel while caller_id is set. */
 	int64_t caller_id;
 	char *caller_name;
@@ -94,6 +115,7 @@ static struct keyhelp queue_keys[] = {
     {"/", "filter", true},
     {":", "go to", true},
     {"n", "new", true},
+    {"s", "sort", true},
     {"Tab", "pane", true},
     {"?", "help", true},
     {"q", "quit", true},
@@ -106,6 +128,7 @@ static struct keyhelp queue_keys[] = {
     {":q", "quit", false},
     {"Esc", "clear the filter", false},
     {"r", "reload", false},
+    {"s", "sort by SLA time left (s again: the view's order)", false},
     {"q Esc", "in a caller's view (p on a ticket): back to where it was opened", false},
     {NULL, NULL, false},
 };
@@ -167,11 +190,14 @@ static int cmp_i64(int64_t a, int64_t b)
 /* Display order, the same as the server's for the request load() sends: intake shows the
  * unassigned first, then by priority, oldest first; escalations the oldest escalation
  * first (never-escalated tickets last, as PostgreSQL sorts NULL); the rest the latest
- * change first. */
+ * change first. Sorted by time left (s), that comes first and the view's order breaks ties;
+ * the page the server sent is sorted here, which is the whole view below PROTO_LIST_MAX. */
 static int order(const struct ticket *a, const struct ticket *b)
 {
 	int c;
 
+	if (qv.by_left && (c = sla_cmp_left(a, b)) != 0)
+		return c;
 	switch (cur_kind()) {
 	case V_INTAKE:
 		if ((c = cmp_i64(a->assignee_id != 0, b->assignee_id != 0)) != 0)
@@ -329,31 +355,46 @@ static size_t view_limit(void)
 	return cur_kind() == V_RESOLVED ? RESOLVED_LIMIT : PROTO_LIST_MAX;
 }
 
+/* Where the view's order puts t among the rows (after its equals). */
+static size_t order_pos(const struct ticket *t)
+{
+	size_t at = 0;
+
+	while (at < qv.n && order(qv.rows[at].t, t) <= 0)
+		at++;
+	return at;
+}
+
 /* Fold one ticket version into the list. Updated rows stay where they are so the row under
- * the operator's cursor does not jump; new ones go where the view's order puts them. */
+ * the operator's cursor does not jump (unless sorted by time left, where that time changed);
+ * new ones go where the view's order puts them. A version is newer by its number, or by its
+ * SLA stamp at the same number: deskd moves clocks without a new version. */
 static void apply(const struct ticket *t, bool highlight)
 {
 	long i = find_row(t->id);
 	int64_t hl = highlight ? mono_ms() + HIGHLIGHT_MS : 0;
 	struct anchor a = anchor_save();
 
+	qv.sla_server |= t->sla_known;
 	if (i >= 0) {
-		if (qv.rows[i].t->version >= t->version)
+		if (!ticket_newer(t, qv.rows[i].t))
 			return; /* a repeat or an older version overtaken on the way */
 		if (!matches(t)) {
 			remove_row((size_t)i);
 			if (qv.total > 0)
 				qv.total--;
+		} else if (qv.by_left && sla_cmp_left(qv.rows[i].t, t) != 0) {
+			/* Sorted by time left the order is the point: a paused or newly due ticket
+			 * moves (the cursor stays on its ticket). */
+			remove_row((size_t)i);
+			insert_row(order_pos(t), ticket_dup(t), hl);
 		} else {
 			ticket_free(qv.rows[i].t);
 			qv.rows[i].t = ticket_dup(t);
 			qv.rows[i].hl_until = hl;
 		}
 	} else if (matches(t)) {
-		size_t at = 0;
-		while (at < qv.n && order(qv.rows[at].t, t) <= 0)
-			at++;
-		insert_row(at, ticket_dup(t), hl);
+		insert_row(order_pos(t), ticket_dup(t), hl);
 		qv.total++;
 		/* A bounded view keeps its bound: the last row falls off. */
 		if (qv.n > view_limit())
@@ -396,6 +437,7 @@ static void list_reply(const msgpack_object *r, void *arg)
 				log_warn("ticket.list: skipping an unreadable ticket");
 				continue;
 			}
+			qv.sla_server |= t->sla_known;
 			if (!matches(t) || find_row(t->id) >= 0) {
 				ticket_free(t);
 				continue;
@@ -426,6 +468,14 @@ static void list_reply(const msgpack_object *r, void *arg)
 	qv.error[0] = '\0';
 	check_want();
 	app_redraw();
+}
+
+/* Sorted by time left, the server picks the page by due time (soonest first), so that a view
+ * longer than a page shows its most urgent tickets. Not "Recently resolved": that view is the
+ * last 100 changed, whatever the order they are shown in. */
+static bool server_due(void)
+{
+	return qv.by_left && qv.sla_server && cur_kind() != V_RESOLVED;
 }
 
 static void load(void)
@@ -471,8 +521,12 @@ static void load(void)
 	}
 	/* Intake: by priority from the server, then unassigned first here; a page of 500 holds
 	 * a whole tier-1 backlog in practice. */
-	pk_kstr(pk, "sort", k == V_ESC ? "escalated" : k == V_INTAKE ? "priority" : "updated");
-	pk_kbool(pk, "desc", k != V_ESC && k != V_INTAKE);
+	pk_kstr(pk, "sort",
+	        server_due()    ? "due"
+	        : k == V_ESC    ? "escalated"
+	        : k == V_INTAKE ? "priority"
+	                        : "updated");
+	pk_kbool(pk, "desc", !server_due() && k != V_ESC && k != V_INTAKE);
 	pk_kint(pk, "limit", (int64_t)view_limit());
 	qv.loading = conn_end(app.conn) != 0;
 	if (!qv.loading)
@@ -921,6 +975,30 @@ static void set_filter_text(const char *s)
 	relayout(&a);
 }
 
+/* s: sort by time left, or back to the view's own order. The cursor stays on its ticket; the
+ * window goes back to the top, where the most urgent tickets now are. */
+static void toggle_sort(void)
+{
+	struct anchor a = anchor_save();
+	bool was_due = server_due();
+
+	if (!qv.by_left && !qv.sla_server) {
+		app_status(true, "No SLA clocks from this server: nothing to sort by");
+		return;
+	}
+	qv.by_left = !qv.by_left;
+	qsort(qv.rows, qv.n, sizeof(*qv.rows), row_order);
+	a.top = 0;
+	a.top_id = 0;
+	relayout(&a);
+	/* A view longer than its page: the server picks another page in the other order. */
+	if ((int64_t)qv.n < qv.total && (was_due || server_due()))
+		load();
+	app_status(false, "%s",
+	           qv.by_left ? "Sorted by SLA time left: earliest due first, paused last"
+	                      : "Sorted in the view's own order");
+}
+
 /* A key while the filter or the command line is being typed. */
 static bool line_key(int type, wint_t ch)
 {
@@ -983,6 +1061,10 @@ static bool queue_key(int type, wint_t ch)
 		load();
 		app_queues_refresh();
 		counts_refresh();
+		return true;
+	}
+	if (key_is(type, ch, 's')) {
+		toggle_sort();
 		return true;
 	}
 	if (key_is(type, ch, '/')) {
@@ -1052,19 +1134,70 @@ static bool queue_key(int type, wint_t ch)
 
 /* ---- drawing --------------------------------------------------------------------------------- */
 
-enum colid { C_KEY, C_PRI, C_ST, C_QUEUE, C_WAIT, C_REASON, C_RES, C_SUBJ, C_REQ, C_ASG, NCOL };
+/* SLA sits after the waiting time (the escalations' own clock) and next to the subject. */
+enum colid {
+	C_KEY,
+	C_PRI,
+	C_ST,
+	C_QUEUE,
+	C_WAIT,
+	C_REASON,
+	C_RES,
+	C_SLA,
+	C_SUBJ,
+	C_REQ,
+	C_ASG,
+	NCOL
+};
 
-static const char *const col_head[NCOL] = {"Key",    "P",   "St",      "Queue",     "Waiting",
-                                           "Reason", "Res", "Subject", "Requester", "Assignee"};
+/* "Agent", not "Assignee": the column is as wide as the logins in it, often five columns. */
+static const char *const col_head[NCOL] = {
+    "Key", "P", "St", "Queue", "Waiting", "Reason", "Res", "SLA", "Subject", "Requester", "Agent"};
 
 struct cols {
 	int w[NCOL]; /* 0 = not shown */
 };
 
+/* Whether the list has SLA clocks to show. Not a column for a server without SLAs, or a
+ * list where no policy applies: the space goes to the subject then. */
+static bool sla_column(void)
+{
+	for (size_t i = 0; i < qv.n; i++)
+		if (sla_has_any(qv.rows[i].t))
+			return true;
+	return false;
+}
+
+/* The widest of a column's values among the visible rows (at least min). */
+static int content_width(int min, const char *(*value)(const struct ticket *))
+{
+	int w = min;
+
+	for (size_t i = 0; i < qv.nvis; i++) {
+		const char *v = value(vis_ticket(i));
+		int vw = utf8_width(v, strlen(v));
+		if (vw > w)
+			w = vw;
+	}
+	return w;
+}
+
+static const char *assignee_value(const struct ticket *t)
+{
+	return t->assignee[0] != '\0' ? t->assignee : ui_dash();
+}
+
+static const char *requester_value(const struct ticket *t)
+{
+	return t->requester;
+}
+
 /* Column widths for w columns: fixed narrow columns first, then subject, requester and
  * assignee share the rest; requester and then assignee are dropped before the subject
- * gets unreadably short. Views over several queues show the queue; escalations show why
- * and for how long; the resolved view the resolution code. */
+ * gets unreadably short, and the SLA countdown before the subject all but vanishes. Views
+ * over several queues show the queue; escalations show why and for how long; the resolved
+ * view the resolution code. The assignee and the requester are no wider than what they hold,
+ * so that a list with an SLA column keeps a readable subject at 120 columns. */
 static struct cols layout_cols(int w)
 {
 	enum vkind k = cur_kind();
@@ -1086,6 +1219,8 @@ static struct cols layout_cols(int w)
 		c.w[C_QUEUE] = 12;
 	if (k == V_RESOLVED || k == V_CALLER)
 		c.w[C_RES] = 10;
+	if (sla_column())
+		c.w[C_SLA] = SLA_CELL_COLS;
 	int fixed = 0, ncols = 0;
 	for (int i = 0; i < NCOL; i++)
 		if (c.w[i] > 0)
@@ -1095,8 +1230,11 @@ static struct cols layout_cols(int w)
 		c.w[C_REASON] = clampi(rest / 4, 10, 30);
 		rest -= c.w[C_REASON] + 1;
 	}
-	c.w[C_ASG] = clampi(rest / 6, 8, 12);
-	c.w[C_REQ] = clampi(rest / 4, 8, 20);
+	c.w[C_ASG] = clampi(content_width(5, assignee_value), 5, 12);
+	/* Of what is left, the requester takes about a third, the subject the rest. */
+	int share = rest - c.w[C_ASG] - 2;
+	c.w[C_REQ] = clampi(share * 3 / 10, 8, 20);
+	c.w[C_REQ] = clampi(content_width(8, requester_value), 8, c.w[C_REQ]);
 	c.w[C_SUBJ] = rest - c.w[C_ASG] - c.w[C_REQ] - 2;
 	if (c.w[C_SUBJ] < 20 && c.w[C_QUEUE] > 0) {
 		c.w[C_SUBJ] += c.w[C_QUEUE] + 1;
@@ -1113,6 +1251,10 @@ static struct cols layout_cols(int w)
 	if (c.w[C_SUBJ] < 16) {
 		c.w[C_SUBJ] += c.w[C_ASG] + 1;
 		c.w[C_ASG] = 0;
+	}
+	if (c.w[C_SUBJ] < 10 && c.w[C_SLA] > 0) {
+		c.w[C_SUBJ] += c.w[C_SLA] + 1;
+		c.w[C_SLA] = 0;
 	}
 	if (c.w[C_SUBJ] < 1)
 		c.w[C_SUBJ] = 1;
@@ -1148,30 +1290,50 @@ static void draw_cells(int y, int x, const struct cols *c, const char *const cel
 	}
 }
 
+/* The row's attribute. */
+static attr_t row_base(const struct row *rw, bool cursor)
+{
+	return cursor              ? ui_attr(qv.focus_panes ? UI_CURSOR_DIM : UI_CURSOR)
+	       : rw->hl_until != 0 ? ui_attr(UI_CHANGED)
+	                           : A_NORMAL;
+}
+
+/* The two cells that change with time alone. The SLA cell keeps its state's colour on a
+ * changed row (a breach must not hide behind a highlight); the cursor bar stays one colour. */
+static void ticking_cells(const struct ticket *t, int64_t now, attr_t base, bool cursor,
+                          char wait[24], char sla[32], attr_t *sla_a)
+{
+	enum ui_elem e;
+
+	if (t->escalated_ms != 0)
+		fmt_wait(wait, 24, now - t->escalated_ms);
+	else
+		snprintf(wait, 24, "%s", ui_dash());
+	sla_cell(t, now, sla, 32, &e);
+	*sla_a = cursor ? base : ui_attr(e);
+}
+
 static void draw_ticket_row(int y, int x, int w, const struct cols *c, const struct row *rw,
-                            bool cursor, int64_t now)
+                            bool cursor, int64_t now, struct drawn_row *d)
 {
 	const struct ticket *t = rw->t;
-	attr_t base = cursor              ? ui_attr(qv.focus_panes ? UI_CURSOR_DIM : UI_CURSOR)
-	              : rw->hl_until != 0 ? ui_attr(UI_CHANGED)
-	                                  : A_NORMAL;
-	char pri[8], wait[24];
+	attr_t base = row_base(rw, cursor);
+	char pri[8];
 	const char *dash = ui_dash();
 
+	*d = (struct drawn_row){.id = t->id, .y = y, .base = base, .cursor = cursor};
 	snprintf(pri, sizeof(pri), "P%d", t->priority);
-	if (t->escalated_ms != 0)
-		fmt_wait(wait, sizeof(wait), now - t->escalated_ms);
-	else
-		snprintf(wait, sizeof(wait), "%s", dash);
+	ticking_cells(t, now, base, cursor, d->wait, d->sla, &d->sla_a);
 	ui_fill(y, x, w, base);
 	const char *cell[NCOL] = {
 	    [C_KEY] = t->key,
 	    [C_PRI] = pri,
 	    [C_ST] = ticket_status_label(t),
 	    [C_QUEUE] = t->queue,
-	    [C_WAIT] = wait,
+	    [C_WAIT] = d->wait,
 	    [C_REASON] = t->escalation_reason != NULL ? t->escalation_reason : dash,
 	    [C_RES] = t->resolution_code != NULL ? t->resolution_code : dash,
+	    [C_SLA] = d->sla,
 	    [C_SUBJ] = t->subject,
 	    [C_REQ] = t->requester,
 	    [C_ASG] = t->assignee[0] != '\0' ? t->assignee : dash,
@@ -1185,6 +1347,7 @@ static void draw_ticket_row(int y, int x, int w, const struct cols *c, const str
 			attr[C_ASG] = ui_attr(UI_LABEL);
 		attr[C_REASON] = ui_attr(UI_LABEL);
 	}
+	attr[C_SLA] = d->sla_a;
 	draw_cells(y, x, c, cell, attr);
 }
 
@@ -1192,6 +1355,7 @@ static void list_title(char *buf, size_t len)
 {
 	const struct ventry *e = cur_entry();
 	const char *dash = ui_dash();
+	const char *by = qv.by_left ? ", by time left" : "";
 	char count[64];
 	size_t unassigned = 0;
 
@@ -1201,32 +1365,32 @@ static void list_title(char *buf, size_t len)
 		snprintf(count, sizeof(count), "(%zu)", qv.n);
 	switch (cur_kind()) {
 	case V_ALL:
-		snprintf(buf, len, "Open tickets %s All queues  %s", dash, count);
+		snprintf(buf, len, "Open tickets %s All queues%s  %s", dash, by, count);
 		break;
 	case V_QUEUE:
-		snprintf(buf, len, "Open tickets %s %s  %s", dash, e->name, count);
+		snprintf(buf, len, "Open tickets %s %s%s  %s", dash, e->name, by, count);
 		break;
 	case V_INTAKE:
 		for (size_t i = 0; i < qv.n; i++)
 			unassigned += qv.rows[i].t->assignee_id == 0;
-		snprintf(buf, len,
-		         "L1 intake %s tier-1 queues, unassigned first  %s, %zu unassigned", dash,
-		         count, unassigned);
+		snprintf(buf, len, "L1 intake %s tier-1 queues, %s  %s, %zu unassigned", dash,
+		         qv.by_left ? "by time left" : "unassigned first", count, unassigned);
 		break;
 	case V_ESC:
-		snprintf(buf, len, "%s %s oldest escalation first  %s", e->name, dash, count);
+		snprintf(buf, len, "%s %s %s  %s", e->name, dash,
+		         qv.by_left ? "by time left" : "oldest escalation first", count);
 		break;
 	case V_RESOLVED:
-		snprintf(buf, len, "Recently resolved %s last %d changed  %s", dash, RESOLVED_LIMIT,
-		         count);
+		snprintf(buf, len, "Recently resolved %s last %d changed%s  %s", dash,
+		         RESOLVED_LIMIT, by, count);
 		break;
 	case V_MINE:
-		snprintf(buf, len, "My tickets %s open, assigned to %s  %s", dash,
-		         app.agent.login != NULL ? app.agent.login : "me", count);
+		snprintf(buf, len, "My tickets %s open, assigned to %s%s  %s", dash,
+		         app.agent.login != NULL ? app.agent.login : "me", by, count);
 		break;
 	case V_CALLER:
-		snprintf(buf, len, "Caller: %s %s all tickets, latest change first  %s",
-		         qv.caller_name, dash, count);
+		snprintf(buf, len, "Caller: %s %s all tickets, %s  %s", qv.caller_name, dash,
+		         qv.by_left ? "by time left" : "latest change first", count);
 		break;
 	}
 }
@@ -1280,6 +1444,7 @@ static void draw_list(struct rect r)
 	int64_t now = conn_server_now(app.conn);
 	bool line = qv.filtering || qv.commanding || filter_active();
 
+	qv.ndrawn = 0;
 	if (r.h < 4)
 		return;
 	struct cols c = layout_cols(r.w);
@@ -1311,10 +1476,71 @@ static void draw_list(struct rect r)
 		qv.top = qv.cur;
 	if (qv.cur >= qv.top + (size_t)rows)
 		qv.top = qv.cur - (size_t)rows + 1;
+	if (qv.drawncap < (size_t)rows) {
+		qv.drawncap = (size_t)rows;
+		qv.drawn = xrealloc(qv.drawn, qv.drawncap * sizeof(*qv.drawn));
+	}
+	qv.drawn_cols = COLS;
+	qv.drawn_lines = LINES;
+	qv.wait_w = c.w[C_WAIT];
+	qv.sla_w = c.w[C_SLA];
+	for (int i = 0, x = r.x; i < NCOL; i++) {
+		if (i == C_WAIT)
+			qv.wait_x = x;
+		if (i == C_SLA)
+			qv.sla_x = x;
+		x += c.w[i] > 0 ? c.w[i] + 1 : 0;
+	}
 	for (int i = 0; i < rows && qv.top + (size_t)i < qv.nvis; i++) {
 		size_t k = qv.top + (size_t)i;
-		draw_ticket_row(r.y + 2 + i, r.x, r.w, &c, &qv.rows[qv.vis[k]], k == qv.cur, now);
+		draw_ticket_row(r.y + 2 + i, r.x, r.w, &c, &qv.rows[qv.vis[k]], k == qv.cur, now,
+		                &qv.drawn[qv.ndrawn++]);
 	}
+}
+
+/* The clock's second: repaint the waiting and SLA cells whose text or colour changed, in
+ * place; the header's repaint that follows sends them to the terminal. Anything else that
+ * changed the list has asked for a full redraw, which is left to do the work. */
+static void tick_cells(void)
+{
+	int64_t now = conn_server_now(app.conn);
+	char wait[24], sla[32];
+	attr_t sla_a;
+
+	if (app.view != &view_queue || app.help || app_redraw_pending() || qv.drawn_cols != COLS ||
+	    qv.drawn_lines != LINES || (qv.wait_w == 0 && qv.sla_w == 0))
+		return;
+	for (size_t i = 0; i < qv.ndrawn; i++) {
+		struct drawn_row *d = &qv.drawn[i];
+		const struct ticket *t = vis_ticket(qv.top + i);
+		if (t == NULL || t->id != d->id)
+			return; /* the rows moved without a redraw yet: it is on its way */
+		ticking_cells(t, now, d->base, d->cursor, wait, sla, &sla_a);
+		if (qv.wait_w > 0 && strcmp(wait, d->wait) != 0) {
+			ui_fill(d->y, qv.wait_x, qv.wait_w, d->base);
+			ui_put(d->y, qv.wait_x, wait, qv.wait_w, d->base);
+			memcpy(d->wait, wait, sizeof(wait));
+		}
+		if (qv.sla_w > 0 && (strcmp(sla, d->sla) != 0 || sla_a != d->sla_a)) {
+			ui_fill(d->y, qv.sla_x, qv.sla_w, d->base);
+			ui_put(d->y, qv.sla_x, sla, qv.sla_w, sla_a);
+			memcpy(d->sla, sla, sizeof(sla));
+			d->sla_a = sla_a;
+		}
+	}
+}
+
+static void entry_count_text(const struct ventry *e, char *buf, size_t len)
+{
+	int64_t n = entry_count(e);
+
+	/* A count too wide for the pane says little anyway: cap it. */
+	if (n < 0)
+		snprintf(buf, len, "%s", ui_dash());
+	else if (n > 99999)
+		snprintf(buf, len, "99999+");
+	else
+		snprintf(buf, len, "%lld", (long long)n);
 }
 
 static void draw_entry(int y, int x, int w, size_t i)
@@ -1322,17 +1548,10 @@ static void draw_entry(int y, int x, int w, size_t i)
 	const struct ventry *e = &qv.ents[i];
 	bool sel = i == qv.sel && qv.caller_id == 0;
 	attr_t a = sel ? ui_attr(qv.focus_panes ? UI_CURSOR : UI_CURSOR_DIM) : A_NORMAL;
-	int64_t n = entry_count(e);
 	char num[24], digit[4];
 
 	ui_fill(y, x, w, a);
-	/* A count too wide for the pane says little anyway: cap it. */
-	if (n < 0)
-		snprintf(num, sizeof(num), "%s", ui_dash());
-	else if (n > 99999)
-		snprintf(num, sizeof(num), "99999+");
-	else
-		snprintf(num, sizeof(num), "%lld", (long long)n);
+	entry_count_text(e, num, sizeof(num));
 	int nw = utf8_width(num, strlen(num));
 	if (i < 9) {
 		snprintf(digit, sizeof(digit), "%zu", i + 1);
@@ -1357,13 +1576,17 @@ static void draw_pane(struct rect r)
 	}
 }
 
-/* Wide enough for the longest view name with its digit and count, within a third. */
+/* Wide enough for every view's digit, name and count (draw_entry: " 1 name N "), within a
+ * third of the screen: every column spared goes to the list. */
 static int pane_width(int w)
 {
 	int need = 18;
+	char num[24];
 
 	for (size_t i = 0; i < qv.nents; i++) {
-		int nw = utf8_width(qv.ents[i].name, strlen(qv.ents[i].name)) + 10;
+		entry_count_text(&qv.ents[i], num, sizeof(num));
+		int nw = utf8_width(qv.ents[i].name, strlen(qv.ents[i].name)) +
+		         utf8_width(num, strlen(num)) + 5;
 		if (nw > need)
 			need = nw;
 	}
@@ -1443,11 +1666,10 @@ static void queue_tick(int64_t now)
 			changed = true;
 		}
 	}
-	/* The escalations' waiting times count up every second. */
-	if (cur_kind() == V_ESC && qv.nvis > 0)
-		changed = true;
 	if (changed && app.view == &view_queue && !app.help)
 		app_redraw();
+	/* The escalations' waiting times count up, SLA countdowns down. */
+	tick_cells();
 }
 
 static void queue_fini(void)
@@ -1455,6 +1677,7 @@ static void queue_fini(void)
 	clear_rows();
 	free(qv.rows);
 	free(qv.vis);
+	free(qv.drawn);
 	clear_early();
 	free_entries();
 	free(qv.caller_name);

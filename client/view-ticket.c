@@ -1,14 +1,17 @@
 /* view-ticket.c - one ticket in full: fields, description, escalation path, comments and
  * history; live. Its actions (ticket-actions.c) each have a key here. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "keys.h"
 #include "log.h"
 #include "proto.h"
+#include "sla-text.h"
 #include "ticket-actions.h"
 #include "utf8.h"
 #include "util.h"
@@ -16,6 +19,16 @@
 
 #define VALUE_COLS 60 /* old/new values in the timeline are cut to this many columns */
 #define MAX_KEYS   40 /* footer and help entries */
+
+/* A cell of the SLA section that changes with time alone (a clock's state or time left), as
+ * the last draw left it, so the clock can repaint it in place. */
+struct slacell {
+	int y, x, w;
+	int clock; /* index into the ticket's clocks */
+	bool left; /* the time left; else the state */
+	char text[40];
+	attr_t a;
+};
 
 static struct {
 	int64_t id;
@@ -33,6 +46,9 @@ static struct {
 	int top;   /* first content line shown */
 	int lines; /* content lines at the last draw */
 	int rows;  /* rows visible at the last draw */
+	struct slacell cells[2 * SLA_NKINDS];
+	int ncells;
+	int drawn_cols, drawn_lines;
 } tv;
 
 /* Rebuilt on every draw: what is on offer changes with the ticket and with an open dialog. */
@@ -99,7 +115,7 @@ static void fetch(void)
 
 void view_ticket_adopt(struct ticket *t)
 {
-	if (t != NULL && t->id == tv.id && (tv.t == NULL || t->version >= tv.t->version)) {
+	if (t != NULL && t->id == tv.id && (tv.t == NULL || !ticket_newer(tv.t, t))) {
 		if (t->description == NULL && tv.t != NULL && tv.t->description != NULL)
 			t->description = xstrdup(tv.t->description);
 		ticket_free(tv.t);
@@ -262,6 +278,190 @@ static void draw_fields(struct page *p, const struct ticket *t)
 	}
 }
 
+/* A time the SLA section shows: the time of day when it is today (by the server's clock),
+ * the weekday within the week around now, else the date. Local time, as the header. */
+static void fmt_when(char *buf, size_t len, int64_t ms, int64_t now_ms)
+{
+	time_t a = (time_t)(ms / 1000), b = (time_t)(now_ms / 1000);
+	struct tm ta, tb;
+	int64_t d = ms > now_ms ? ms - now_ms : now_ms - ms;
+
+	if (localtime_r(&a, &ta) != NULL && localtime_r(&b, &tb) != NULL &&
+	    ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday)
+		ui_fmt_time(buf, len, "%H:%M:%S", ms);
+	else if (d < 6LL * 86400 * 1000)
+		ui_fmt_time(buf, len, "%a %H:%M", ms);
+	else
+		ui_fmt_time(buf, len, "%Y-%m-%d %H:%M", ms);
+}
+
+/* The two ticking cells of a clock: its state, and the time left (or overdue). */
+static void clock_cells(const struct sla_clock *c, int64_t now, char *state, size_t slen,
+                        char *left, size_t llen, attr_t *a)
+{
+	enum sla_state s = sla_state_at(c, now);
+	char span[16];
+
+	*a = ui_attr(sla_state_elem(s));
+	snprintf(state, slen, "%s", sla_state_label(s));
+	left[0] = '\0';
+	if (sla_running(s) && c->due_ms != 0) {
+		int64_t secs = sla_secs_left(c, now);
+		sla_fmt_span(span, sizeof(span), secs > 0 ? secs : -secs);
+		snprintf(left, llen, "%s %s", span, s == SLA_BREACHED ? "over" : "left");
+	} else if (s == SLA_STOPPED && c->has_left) {
+		/* Business time, as of when the pause began. */
+		sla_fmt_span(span, sizeof(span), c->left_s >= 0 ? c->left_s : -c->left_s);
+		snprintf(left, llen, "%s %s", span, c->left_s >= 0 ? "left" : "over");
+	} else if (s == SLA_STOPPED && sla_paused_overdue(c)) {
+		snprintf(left, llen, "overdue");
+	}
+}
+
+/* Append one item to a comma-separated list in buf (k: its length so far). */
+static void add_item(char *buf, size_t len, size_t *k, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add_item(char *buf, size_t len, size_t *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*k > 0 && *k < len)
+		*k += (size_t)snprintf(buf + *k, len - *k, ", ");
+	if (*k >= len)
+		return;
+	va_start(ap, fmt);
+	*k += (size_t)vsnprintf(buf + *k, len - *k, fmt, ap);
+	va_end(ap);
+}
+
+/* What else there is to know about a clock, comma-separated. */
+static void clock_details(const struct sla_clock *c, int64_t now, char *buf, size_t len)
+{
+	char when[40], span[16];
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (c->due_ms != 0) {
+		fmt_when(when, sizeof(when), c->due_ms, now);
+		add_item(buf, len, &k, "due %s", when);
+	}
+	if (c->warn_ms != 0 && c->met_ms == 0) {
+		fmt_when(when, sizeof(when), c->warn_ms, now);
+		add_item(buf, len, &k, "%s %s", c->warn_ms <= now ? "warned" : "warning at", when);
+	}
+	if (c->met_ms != 0) {
+		fmt_when(when, sizeof(when), c->met_ms, now);
+		add_item(buf, len, &k, "met %s", when);
+	}
+	if (c->breached_ms != 0) {
+		fmt_when(when, sizeof(when), c->breached_ms, now);
+		add_item(buf, len, &k, "breached %s", when);
+	}
+	if (c->paused_since_ms != 0) {
+		fmt_when(when, sizeof(when), c->paused_since_ms, now);
+		add_item(buf, len, &k, "paused since %s", when);
+	}
+	if (c->paused_s > 0) {
+		sla_fmt_span(span, sizeof(span), c->paused_s);
+		add_item(buf, len, &k, "paused %s in all", span);
+	}
+}
+
+static void remember_cell(int y, int x, int w, int clock, bool left, const char *text, attr_t a)
+{
+	struct slacell *c = &tv.cells[tv.ncells++];
+
+	*c = (struct slacell){.y = y, .x = x, .w = w, .clock = clock, .left = left, .a = a};
+	snprintf(c->text, sizeof(c->text), "%s", text);
+}
+
+/* The SLA section: the policy, then one line per clock (kind, target, state, time left and
+ * the times that matter), coloured by state like the list's SLA column. Nothing at all from
+ * a server without SLAs. */
+static void draw_sla(struct page *p, const struct ticket *t, int64_t now)
+{
+	/* Columns: kind, target, state, time left; the details after them or on the next line. */
+	const int lw = 15, tw = 16, sw = 10, fw = 14;
+	const int dx = 2 + lw + tw + sw + fw;
+	char target[32], state[16], left[32], details[256];
+	int y;
+
+	if (!t->sla_known)
+		return;
+	next_row(p);
+	if ((y = next_row(p)) >= 0) {
+		int x = p->r.x + ui_put(y, p->r.x, "SLA", p->r.w, ui_attr(UI_TITLE)) + 2;
+		if (t->sla_policy != NULL)
+			ui_put(y, x, t->sla_policy, p->r.x + p->r.w - x, A_NORMAL);
+		else
+			ui_put(y, x, "no policy applies to this ticket", p->r.x + p->r.w - x,
+			       ui_attr(UI_LABEL));
+	}
+	if (t->sla_policy != NULL && t->nsla == 0 && (y = next_row(p)) >= 0)
+		ui_put(y, p->r.x + 2, "no targets for this priority", p->r.w - 2,
+		       ui_attr(UI_LABEL));
+	for (int i = 0; i < t->nsla; i++) {
+		const struct sla_clock *c = &t->sla[i];
+		attr_t a;
+		sla_fmt_target(target, sizeof(target), c->target_s);
+		snprintf(target + strlen(target), sizeof(target) - strlen(target), " business");
+		clock_cells(c, now, state, sizeof(state), left, sizeof(left), &a);
+		clock_details(c, now, details, sizeof(details));
+		int dw = utf8_width(details, strlen(details));
+		bool beside = p->r.w - dx >= dw;
+		if ((y = next_row(p)) >= 0) {
+			int x = p->r.x + 2;
+			ui_put(y, x, sla_kind_label(c->kind), lw - 1, A_NORMAL);
+			ui_put(y, x + lw, target, tw - 1, ui_attr(UI_LABEL));
+			ui_put(y, x + lw + tw, state, sw - 1, a);
+			ui_put(y, x + lw + tw + sw, left, fw - 1, a);
+			if (beside)
+				ui_put(y, p->r.x + dx, details, p->r.w - dx, A_NORMAL);
+			if (tv.ncells + 2 <= (int)ARRAY_LEN(tv.cells)) {
+				remember_cell(y, x + lw + tw, sw - 1, i, false, state, a);
+				remember_cell(y, x + lw + tw + sw, fw - 1, i, true, left, a);
+			}
+		}
+		if (!beside && details[0] != '\0')
+			wrapped(p, p->r.x + 4, p->r.w - 4, details, A_NORMAL);
+	}
+}
+
+/* The clock's second: repaint the SLA cells that changed, in place, when nothing covers them
+ * (a dialog may: then the whole view is redrawn, as the dialog must stay on top). */
+static void tick_sla(void)
+{
+	const struct ticket *t = tv.t;
+	int64_t now = conn_server_now(app.conn);
+	char state[16], left[32];
+	attr_t a;
+	bool running = false;
+
+	if (app.view != &view_ticket || app.help || t == NULL || app_redraw_pending())
+		return;
+	for (int i = 0; i < t->nsla; i++)
+		running |= sla_running(sla_state_at(&t->sla[i], now));
+	if (!running)
+		return;
+	if (actions_dialog_open() || tv.drawn_cols != COLS || tv.drawn_lines != LINES) {
+		app_redraw();
+		return;
+	}
+	for (int i = 0; i < tv.ncells; i++) {
+		struct slacell *c = &tv.cells[i];
+		if (c->clock >= t->nsla)
+			continue;
+		clock_cells(&t->sla[c->clock], now, state, sizeof(state), left, sizeof(left), &a);
+		const char *text = c->left ? left : state;
+		if (strcmp(text, c->text) == 0 && a == c->a)
+			continue;
+		ui_fill(c->y, c->x, c->w, A_NORMAL);
+		ui_put(c->y, c->x, text, c->w, a);
+		snprintf(c->text, sizeof(c->text), "%s", text);
+		c->a = a;
+	}
+}
+
 /* A value for the timeline: nil as a dash, long text cut (a description change would
  * otherwise fill the screen). */
 static void short_value(char *buf, size_t len, const char *v)
@@ -277,13 +477,34 @@ static void short_value(char *buf, size_t len, const char *v)
 	snprintf(buf, len, "\"%.*s%s\"", (int)cut, v, cut < n ? ui_ellipsis() : "");
 }
 
+/* The clock an SLA event is about: "resolution" for the field "resolution". */
+static const char *clock_phrase(const char *field)
+{
+	int k = sla_kind_from_name(field);
+
+	return k >= 0 ? sla_kind_phrase((enum sla_kind)k) : field != NULL ? field : "clock";
+}
+
 static void event_text(const struct tevent *e, char *buf, size_t len)
 {
 	char o[VALUE_COLS * 4 + 16], n[VALUE_COLS * 4 + 16];
 	size_t k;
 
-	if (strcmp(e->kind, "created") == 0 ||
-	    (e->field == NULL && e->old == NULL && e->new_ == NULL)) {
+	if (strcmp(e->kind, "sla_policy") == 0) {
+		/* The policy of a clock changed (a new priority, queue or organisation). */
+		short_value(o, sizeof(o), e->old);
+		short_value(n, sizeof(n), e->new_);
+		k = (size_t)snprintf(buf, len, "SLA policy for the %s: %s %s %s",
+		                     clock_phrase(e->field), o, ui_utf8 ? "\xe2\x86\x92" : "->", n);
+	} else if (strncmp(e->kind, "sla_", 4) == 0) {
+		/* A step deskd fired: sla_warning, sla_breach, sla_level; the share in new. */
+		const char *step = e->kind + 4;
+		k = (size_t)snprintf(buf, len, "SLA %s: %s%s%s",
+		                     strcmp(step, "level") == 0 ? "escalation level" : step,
+		                     clock_phrase(e->field), e->new_ != NULL ? " at " : "",
+		                     e->new_ != NULL ? e->new_ : "");
+	} else if (strcmp(e->kind, "created") == 0 ||
+	           (e->field == NULL && e->old == NULL && e->new_ == NULL)) {
 		k = (size_t)snprintf(buf, len, "%s", e->kind);
 	} else if (e->field == NULL) {
 		/* escalated / handed_back: from one queue to another */
@@ -401,6 +622,9 @@ static void draw_page(struct rect r)
 	int y;
 
 	tv.rows = r.h;
+	tv.ncells = 0;
+	tv.drawn_cols = COLS;
+	tv.drawn_lines = LINES;
 	if (t == NULL) {
 		const char *msg = tv.error[0] != '\0' ? tv.error
 		                  : app_online()      ? "Loading"
@@ -418,6 +642,7 @@ static void draw_page(struct rect r)
 		ui_put(y, p.r.x, tv.error, p.r.w, ui_attr(UI_ERROR));
 	next_row(&p);
 	draw_fields(&p, t);
+	draw_sla(&p, t, conn_server_now(app.conn));
 
 	next_row(&p);
 	if ((y = next_row(&p)) >= 0)
@@ -543,7 +768,8 @@ static void ticket_push(const struct ticket *t, bool created)
 {
 	if (t->id != tv.id || app.view != &view_ticket)
 		return;
-	if (tv.t != NULL && tv.t->version >= t->version)
+	/* Same version with a higher SLA stamp counts: its clocks (and history) moved. */
+	if (tv.t != NULL && !ticket_newer(t, tv.t))
 		return;
 	if (tv.loading)
 		tv.refetch = true;
@@ -557,6 +783,11 @@ static void ticket_reload(bool current)
 		fetch();
 		actions_reload();
 	}
+}
+
+static void ticket_tick(int64_t mono)
+{
+	tick_sla();
 }
 
 static void ticket_fini(void)
@@ -574,5 +805,6 @@ const struct view view_ticket = {
     .key = ticket_key,
     .push = ticket_push,
     .reload = ticket_reload,
+    .tick = ticket_tick,
     .fini = ticket_fini,
 };
