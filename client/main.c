@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cli.h"
 #include "log.h"
 #include "proto.h"
 #include "util.h"
@@ -15,17 +16,42 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-	        "usage: desk [options]\n"
+	        "usage: desk [options]                  the agent console\n"
+	        "       desk [options] COMMAND [args]   one command, for scripts\n"
 	        "\n"
 	        "The desk helpdesk agent console.\n"
 	        "\n"
 	        "  -H, --host HOST   deskd address (default $DESK_HOST or 127.0.0.1)\n"
 	        "  -p, --port PORT   deskd port (default $DESK_PORT or %d)\n"
 	        "  -u, --user LOGIN  prefill the login\n"
+	        "      --bell        ring the terminal bell on SLA warnings, breaches and\n"
+	        "                    escalations (also DESK_BELL=1)\n"
 	        "      --log FILE    write a log to FILE (the screen is no place for one)\n"
 	        "      --debug       log debug messages too\n"
 	        "  -h, --help        show this help\n"
-	        "  -V, --version     show the version\n",
+	        "  -V, --version     show the version\n"
+	        "\n"
+	        "Commands (log in as --user or $DESK_USER; password from $DESK_PASSWORD or a\n"
+	        "prompt; each takes --format table|csv|json):\n"
+	        "  ticket create --subject S [--description D] [--type T] [--impact 1-3]\n"
+	        "                [--urgency 1-3] [--queue Q] [--requester ID] [--channel C]\n"
+	        "                [--category ID]\n"
+	        "  ticket show KEY\n"
+	        "  ticket list [--queue Q] [--status S[,S...]] [--open] [--assignee LOGIN|me|none]\n"
+	        "              [--sort updated|created|priority|key|escalated|due] [--asc|--desc]\n"
+	        "              [--limit N]\n"
+	        "  ticket update KEY [--status S] [--resolution-code C --note N] [--subject S]\n"
+	        "                [--description D] [--type T] [--impact N] [--urgency N]\n"
+	        "                [--queue Q] [--assignee LOGIN|me|none] [--channel C]\n"
+	        "  ticket comment KEY --body TEXT [--kind reply|note|question|answer] [--minutes N]\n"
+	        "  ticket escalate KEY --queue Q --reason TEXT [--tried TEXT]\n"
+	        "  queue list\n"
+	        "  report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--group-by G]\n"
+	        "      NAME: sla fcr first_response resolution backlog volume workload\n"
+	        "            escalation trends; G: all queue agent category channel priority type\n"
+	        "Exit codes: 0 done, 1 error, 2 usage, 3 deskd or database unreachable,\n"
+	        "4 login failed, 5 forbidden, 6 not found, 7 conflict (stale version, invalid\n"
+	        "transition), 8 value refused.\n",
 	        PROTO_DEFAULT_PORT);
 }
 
@@ -58,15 +84,23 @@ static void event_log(int severity, const char *msg)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
-	    {"user", required_argument, NULL, 'u'}, {"log", required_argument, NULL, 'L'},
-	    {"debug", no_argument, NULL, 'D'},      {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
+	    {"host", required_argument, NULL, 'H'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"log", required_argument, NULL, 'L'},
+	    {"debug", no_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"bell", no_argument, NULL, 'B'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *host = getenv("DESK_HOST");
 	const char *env_port = getenv("DESK_PORT");
+	const char *env_bell = getenv("DESK_BELL");
 	const char *user = NULL, *logfile = NULL;
 	bool debug = false;
+	/* DESK_BELL=1 (any value but empty or 0) asks for it too, from a shell profile. */
+	bool bell = env_bell != NULL && env_bell[0] != '\0' && strcmp(env_bell, "0") != 0;
 	int port = PROTO_DEFAULT_PORT;
 	int c;
 
@@ -79,7 +113,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "desk: DESK_PORT is not a port number: %s\n", env_port);
 		return 2;
 	}
-	while ((c = getopt_long(argc, argv, "H:p:u:hV", opts, NULL)) != -1) {
+	/* "+": stop at the first word, which may be a subcommand with options of its own. */
+	while ((c = getopt_long(argc, argv, "+H:p:u:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			host = optarg;
@@ -103,6 +138,9 @@ int main(int argc, char **argv)
 		case 'D':
 			debug = true;
 			break;
+		case 'B':
+			bell = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -113,6 +151,12 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (optind < argc && cli_is_command(argv[optind])) {
+		log_set_file(logfile != NULL ? logfile : "/dev/null");
+		log_set_level(debug ? LOG_DEBUG : LOG_INFO);
+		event_set_log_callback(event_log);
+		return cli_main(argc - optind, argv + optind, host, port, user);
 	}
 	if (optind < argc) {
 		fprintf(stderr, "desk: unexpected argument: %s\n", argv[optind]);
@@ -130,6 +174,7 @@ int main(int argc, char **argv)
 	event_set_log_callback(event_log);
 	log_info("desk %s starting; server %s:%d", DESK_VERSION, host, port);
 
+	app.bell = bell;
 	if (app_init(host, port, user) != 0)
 		return 1;
 	app_run();
