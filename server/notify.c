@@ -140,6 +140,29 @@ struct alert {
 	int pct;
 };
 
+static const char SQL_FETCH_ALERT[] =
+    "SELECT " TICKET_COLUMNS ", (SELECT array_agg(m.agent_id) FROM queue_members m"
+    " WHERE m.queue_id = v.queue_id) FROM ticket_view v WHERE id = ANY($1::bigint[])";
+
+/* Whether id is in a PostgreSQL array literal of integers ("{3,14}"; NULL: empty). */
+static bool id_in_list(const char *list, int id)
+{
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		if (*p >= '0' && *p <= '9') {
+			char *end;
+			long v = strtol(p, &end, 10);
+			if (v == id)
+				return true;
+			p = end;
+		} else {
+			p++;
+		}
+	}
+	return false;
+}
+
 static void alert_done(PGresult *res, void *arg)
 {
 	struct alert *a = arg;
@@ -149,8 +172,9 @@ static void alert_done(PGresult *res, void *arg)
 
 	if (srv == NULL || !db_ok(res) || PQntuples(res) != 1)
 		goto out;
-	int queue_id = (int)db_get_int(res, 0, 10);
 	int assignee = PQgetisnull(res, 0, 12) ? 0 : (int)db_get_int(res, 0, 12);
+	/* The queue's members, "{3,4,5}", in the column after the ticket's. */
+	const char *members = db_get(res, 0, PQnfields(res) - 1);
 
 	frame_out_init(&f);
 	msgpack_pack_map(&f.pk, 6);
@@ -168,7 +192,7 @@ static void alert_done(PGresult *res, void *arg)
 		next = TAILQ_NEXT(s, entry);
 		if (s->agent_id != 0 &&
 		    (s->agent_id == assignee || s->role == ROLE_SUPERVISOR ||
-		     (s->nsubs > 0 && session_subscribed(s, queue_id))))
+		     id_in_list(members, s->agent_id)))
 			session_send_bytes(s, data, len);
 	}
 	frame_out_destroy(&f);
@@ -190,7 +214,7 @@ static void queue_alert(struct notifier *n, const char *payload)
 	if (used > 0)
 		snprintf(a->actions, sizeof(a->actions), "%s", payload + used);
 	a->srv = n->srv;
-	struct db_query *q = db_query_new(SQL_FETCH);
+	struct db_query *q = db_query_new(SQL_FETCH_ALERT);
 	char ids[32];
 	int len = snprintf(ids, sizeof(ids), "{%lld}", id);
 	db_param(q, ids, (size_t)len);

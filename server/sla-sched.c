@@ -241,8 +241,9 @@ static void clock_compute(const struct bizcal *cal, const struct clock_in *in,
 		out->due_ms = due * 1000;
 	if ((out->has_warn = is_instant(warn)))
 		out->warn_ms = warn * 1000;
-	if (due == SLA_PAUSED) {
-		/* Left as of the moment the open pause began. */
+	if (in->npauses > 0 && in->pauses[in->npauses - 1].to == SLA_OPEN && !in->has_met) {
+		/* Paused now: what was left when the pause began (negative when it began after the
+		 * due time, which then stays as it was). */
 		int64_t from = in->pauses[in->npauses - 1].from;
 		out->has_left = true;
 		out->left_s = in->target - sla_elapsed(cal, in->start, from, in->pauses, in->npauses);

@@ -533,10 +533,10 @@ DROP TABLE demo_script;
 SELECT set_config('desk.via_api', 'on', true);
 SELECT set_config('desk.loading', 'on', true);
 UPDATE tickets
-   SET resolved_at = updated_at,
+   SET resolved_at = coalesce(resolved_at, updated_at),
        resolution_code = CASE WHEN type = 'information_request' THEN 'advice' ELSE 'fixed' END,
        resolution_note = 'Resolved with the requester on the phone; details in the history.'
- WHERE status IN ('resolved', 'closed') AND resolved_at IS NULL;
+ WHERE status IN ('resolved', 'closed') AND resolution_code IS NULL;
 SELECT set_config('desk.via_api', 'off', true);
 
 -- Route the top-level categories (created by sql/003_work.sql) to the demo's L2 groups.
