@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 	sla_sched_free(srv.sla);
 	srv.sla = NULL;
 	/* The pool first: its pending callbacks may still reach the notifier. */
+	notifier_stop(srv.notifier);
 	db_pool_free(srv.db);
 	dashboard_free(srv.dash);
 	notifier_free(srv.notifier);

@@ -39,6 +39,8 @@ struct notifier {
 	struct change *pending; /* changes waiting to be fetched */
 	int npending, cap;
 	struct event *ev_flush;
+	struct alert *alerts, *alerts_tail; /* SLA alerts; the head's fetch is in flight */
+	bool stopping; /* the pool is being freed: its failing callbacks start nothing new */
 };
 
 struct fetch {
@@ -133,12 +135,17 @@ out:
 
 /* ---------------------------------------------------------------- SLA alerts */
 
-/* "ticket kind step pct actions..." from desk_sla_fire_due. */
+/* "ticket kind step pct actions..." from desk_sla_fire_due. Alerts are fetched one at a
+ * time, in the order they were notified, so a warning never overtakes its breach. */
 struct alert {
-	struct server *srv;
+	struct notifier *n;
+	struct alert *next;
+	long long id;
 	char kind[32], step[16], actions[512];
 	int pct;
 };
+
+static void alert_fetch_next(struct notifier *n);
 
 static const char SQL_FETCH_ALERT[] =
     "SELECT " TICKET_COLUMNS ", (SELECT array_agg(m.agent_id) FROM queue_members m"
@@ -166,12 +173,18 @@ static bool id_in_list(const char *list, int id)
 static void alert_done(PGresult *res, void *arg)
 {
 	struct alert *a = arg;
-	struct server *srv = a->srv;
+	struct notifier *n = a->n;
+	struct server *srv = n->srv;
 	struct frame_out f;
 	size_t len;
 
-	if (srv == NULL || !db_ok(res) || PQntuples(res) != 1)
+	n->alerts = a->next;
+	if (n->alerts == NULL)
+		n->alerts_tail = NULL;
+	if (n->stopping)
 		goto out;
+	if (!db_ok(res) || PQntuples(res) != 1)
+		goto next;
 	int assignee = PQgetisnull(res, 0, 12) ? 0 : (int)db_get_int(res, 0, 12);
 	/* The queue's members, "{3,4,5}", in the column after the ticket's. */
 	const char *members = db_get(res, 0, PQnfields(res) - 1);
@@ -196,8 +209,23 @@ static void alert_done(PGresult *res, void *arg)
 			session_send_bytes(s, data, len);
 	}
 	frame_out_destroy(&f);
+next:
+	alert_fetch_next(n);
 out:
 	free(a);
+}
+
+static void alert_fetch_next(struct notifier *n)
+{
+	struct alert *a = n->alerts;
+	char ids[32];
+
+	if (a == NULL || n->stopping)
+		return;
+	struct db_query *q = db_query_new(SQL_FETCH_ALERT);
+	int len = snprintf(ids, sizeof(ids), "{%lld}", a->id);
+	db_param(q, ids, (size_t)len);
+	db_submit(n->srv->db, q, alert_done, a);
 }
 
 static void queue_alert(struct notifier *n, const char *payload)
@@ -213,12 +241,16 @@ static void queue_alert(struct notifier *n, const char *payload)
 	}
 	if (used > 0)
 		snprintf(a->actions, sizeof(a->actions), "%s", payload + used);
-	a->srv = n->srv;
-	struct db_query *q = db_query_new(SQL_FETCH_ALERT);
-	char ids[32];
-	int len = snprintf(ids, sizeof(ids), "{%lld}", id);
-	db_param(q, ids, (size_t)len);
-	db_submit(n->srv->db, q, alert_done, a);
+	a->n = n;
+	a->id = id;
+	bool idle = n->alerts == NULL;
+	if (n->alerts_tail != NULL)
+		n->alerts_tail->next = a;
+	else
+		n->alerts = a;
+	n->alerts_tail = a;
+	if (idle)
+		alert_fetch_next(n);
 }
 
 /* Runs once per loop iteration that received notifications. */
@@ -354,10 +386,21 @@ struct notifier *notifier_new(struct server *srv)
 	return n;
 }
 
+void notifier_stop(struct notifier *n)
+{
+	if (n != NULL)
+		n->stopping = true;
+}
+
 void notifier_free(struct notifier *n)
 {
 	if (n == NULL)
 		return;
+	while (n->alerts != NULL) {
+		struct alert *a = n->alerts;
+		n->alerts = a->next;
+		free(a);
+	}
 	db_link_free(n->link);
 	event_free(n->ev_flush);
 	free(n->pending);

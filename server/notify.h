@@ -7,6 +7,8 @@
 struct notifier;
 
 struct notifier *notifier_new(struct server *srv);
+/* Before the pool is freed: fail pending work quietly and start nothing new. */
+void notifier_stop(struct notifier *n);
 void notifier_free(struct notifier *n);
 
 #endif

@@ -711,12 +711,28 @@ static void list_done(PGresult *res, void *arg)
 	rows = PQntuples(res);
 	if (rows == 1 && PQgetisnull(res, 0, 1))
 		rows = 0;
+	/* As many tickets as fit in one frame: packed apart first to measure them. The rest
+	 * is a later page (offset); `total` tells the client how many there are. */
+	msgpack_sbuffer items;
+	msgpack_packer ipk;
+	int fit = 0;
+	msgpack_sbuffer_init(&items);
+	msgpack_packer_init(&ipk, &items, msgpack_sbuffer_write);
+	for (int i = 0; i < rows; i++) {
+		size_t before = items.size;
+		pack_ticket(&ipk, res, i, 1);
+		if (items.size > FRAME_MAX - 256) {
+			items.size = before;
+			break;
+		}
+		fit++;
+	}
 	reply_begin(&f, r->rid, 2);
 	pk_kint(&f.pk, "total", PQntuples(res) > 0 ? db_get_int(res, 0, 0) : 0);
 	pk_str(&f.pk, "tickets");
-	msgpack_pack_array(&f.pk, (size_t)rows);
-	for (int i = 0; i < rows; i++)
-		pack_ticket(&f.pk, res, i, 1);
+	msgpack_pack_array(&f.pk, (size_t)fit);
+	msgpack_sbuffer_write(&f.sb, items.data, items.size);
+	msgpack_sbuffer_destroy(&items);
 	session_send(r->s, &f);
 	frame_out_destroy(&f);
 out:

@@ -46,6 +46,8 @@ struct sla_sched {
 	bool again;     /* something changed while it ran: run another */
 	bool holder;    /* the last tick held the lock */
 	bool cal_stale; /* reload calendars before computing */
+	bool cal_redirty; /* after that reload, compute every open clock again */
+	bool fired_last;  /* the last tick fired something */
 	bool stopping;
 	bool cal_fresh; /* calendars were loaded during this cycle */
 	struct calendar *cals;
@@ -169,7 +171,6 @@ static void calendars_load(struct sla_sched *s, const PGresult *res)
 		parse_hours(c->cal, c->id, db_get(res, row, 3));
 		parse_holidays(c->cal, c->id, db_get(res, row, 4));
 	}
-	s->cal_stale = false;
 	s->cal_fresh = true;
 	log_debug("sla: %d calendars loaded", s->ncals);
 }
@@ -359,8 +360,13 @@ static void next_done(PGresult *res, void *arg)
 		return;
 	if (db_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
 		int64_t wait = db_get_int(res, 0, 0);
-		/* A few ms late rather than early: the step fires once its time has passed. */
-		sleep_ms = wait < 0 ? 0 : wait + 5;
+		/* A few ms late rather than early: the step fires once its time has passed. A step
+		 * already due that the last tick did not fire waits for a lock someone holds:
+		 * look again shortly rather than spin. */
+		if (wait < 0)
+			sleep_ms = s->fired_last ? 0 : 100;
+		else
+			sleep_ms = wait + 5;
 		if (sleep_ms > IDLE_MS)
 			sleep_ms = IDLE_MS;
 	}
@@ -397,6 +403,23 @@ static void read_dirty(struct sla_sched *s)
 	db_submit(s->db, q, dirty_done, s);
 }
 
+static void redirty_done(PGresult *res, void *arg)
+{
+	struct sla_sched *s = arg;
+
+	if (s->stopping)
+		return;
+	if (!db_ok(res)) {
+		log_warn("sla: marking clocks for a new calendar failed: %s",
+		         res != NULL ? PQresultErrorMessage(res) : "no connection");
+		s->cal_redirty = true;
+		s->cal_stale = true;
+		cycle_end(s, IDLE_MS);
+		return;
+	}
+	read_dirty(s);
+}
+
 static void calendars_done(PGresult *res, void *arg)
 {
 	struct sla_sched *s = arg;
@@ -410,6 +433,12 @@ static void calendars_done(PGresult *res, void *arg)
 		return;
 	}
 	calendars_load(s, res);
+	if (s->cal_redirty) {
+		/* Clocks computed between the change and this reload used the old calendar. */
+		s->cal_redirty = false;
+		db_submit(s->db, db_query_new("SELECT desk_sla_touch_open()"), redirty_done, s);
+		return;
+	}
 	read_dirty(s);
 }
 
@@ -440,11 +469,15 @@ static void tick_done(PGresult *res, void *arg)
 		s->holder = true;
 		s->cal_stale = true;
 	}
+	s->fired_last = fired > 0;
 	if (fired > 0) {
 		log_debug("sla: fired %" PRId64 " steps", fired);
 		s->again = true; /* their clocks are dirty now; and there may be more due */
 	}
 	if (s->cal_stale) {
+		/* Cleared now, not when the answer comes: a change notified meanwhile sets it
+		 * again and causes another reload. */
+		s->cal_stale = false;
 		db_submit(s->db, db_query_new("SELECT id, tz, always, hours, holidays"
 		                              " FROM calendar_spec ORDER BY id"),
 		          calendars_done, s);
@@ -530,6 +563,7 @@ void sla_sched_config_changed(struct sla_sched *s)
 	if (s == NULL)
 		return;
 	s->cal_stale = true;
+	s->cal_redirty = true;
 	sla_sched_kick(s);
 }
 

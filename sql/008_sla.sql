@@ -357,6 +357,14 @@ END $$;
 CREATE TRIGGER ticket_comments_sla AFTER INSERT ON ticket_comments
     FOR EACH ROW WHEN (NEW.kind = 'reply') EXECUTE FUNCTION desk_sla_comment_trigger();
 
+-- Mark every running clock dirty, locking in key order (as the scheduler does).
+CREATE FUNCTION desk_sla_touch_open() RETURNS void LANGUAGE sql AS $$
+    UPDATE ticket_sla s SET rev = s.rev
+      FROM (SELECT ticket_id, kind FROM ticket_sla WHERE met_at IS NULL
+             ORDER BY ticket_id, kind FOR UPDATE) o
+     WHERE s.ticket_id = o.ticket_id AND s.kind = o.kind
+$$;
+
 -- Configuration changes apply to the open tickets at once: new policies or targets re-sync
 -- them, new hours or holidays make their clocks recompute. deskd reloads its calendars on
 -- 'desk_config'.
@@ -364,7 +372,7 @@ CREATE FUNCTION desk_sla_config_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME IN ('calendars', 'calendar_hours', 'calendar_holidays') THEN
         PERFORM pg_notify('desk_config', 'calendars');
-        UPDATE ticket_sla SET rev = rev WHERE met_at IS NULL;
+        PERFORM desk_sla_touch_open();
     ELSE
         PERFORM desk_sla_sync(t.id) FROM tickets t
          WHERE t.status IN ('new', 'open', 'pending', 'on_hold');
@@ -390,7 +398,7 @@ CREATE TRIGGER requesters_org_sla AFTER UPDATE OF organisation ON requesters
 -- New levels only change what fires next: recompute the open clocks.
 CREATE FUNCTION desk_sla_levels_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE ticket_sla SET rev = rev WHERE met_at IS NULL;
+    PERFORM desk_sla_touch_open();
     RETURN NULL;
 END $$;
 CREATE TRIGGER sla_levels_sla AFTER INSERT OR UPDATE OR DELETE ON sla_levels
@@ -431,13 +439,23 @@ DECLARE
     v_n integer;
 BEGIN
     PERFORM set_config('desk.sla_compute', 'on', true);
+    -- Only the clocks nobody else holds (a ticket change or a configuration change may be
+    -- updating them): the others stay dirty and are computed again on the next cycle, so the
+    -- scheduler never waits for a lock and cannot deadlock.
+    WITH mine AS (
+        SELECT s.ticket_id, s.kind FROM ticket_sla s
+          JOIN unnest(p_ids, p_kinds, p_revs) AS k(id, kind, rev)
+            ON s.ticket_id = k.id AND s.kind = k.kind AND s.rev = k.rev
+         ORDER BY s.ticket_id, s.kind
+           FOR UPDATE OF s SKIP LOCKED)
     UPDATE ticket_sla s
        SET due_at = to_timestamp(u.due / 1000.0), warn_at = to_timestamp(u.warn / 1000.0),
            next_fire_at = to_timestamp(u.nxt / 1000.0), paused_s = u.paused, left_s = u.lft,
            elapsed_s = u.elapsed, dirty = false
       FROM unnest(p_ids, p_kinds, p_revs, p_due, p_warn, p_next, p_paused, p_left, p_elapsed)
-           AS u(id, kind, rev, due, warn, nxt, paused, lft, elapsed)
-     WHERE s.ticket_id = u.id AND s.kind = u.kind AND s.rev = u.rev;
+           AS u(id, kind, rev, due, warn, nxt, paused, lft, elapsed), mine
+     WHERE s.ticket_id = u.id AND s.kind = u.kind AND s.rev = u.rev
+       AND mine.ticket_id = s.ticket_id AND mine.kind = s.kind;
     GET DIAGNOSTICS v_n = ROW_COUNT;
     PERFORM set_config('desk.sla_compute', 'off', true);
     RETURN v_n;
@@ -453,6 +471,7 @@ $$;
 -- A clock fires one step per call; its next step's time is computed by deskd first.
 CREATE FUNCTION desk_sla_fire_due(p_limit integer) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
+    c record;
     r ticket_sla%ROWTYPE;
     st record;
     l sla_levels%ROWTYPE;
@@ -462,9 +481,18 @@ DECLARE
     v_why text;
     v_queue text;
 BEGIN
-    FOR r IN SELECT * FROM ticket_sla s
+    -- Locks go ticket first, then clock, as in every ticket change (whose triggers lock the
+    -- clocks); and never wait: a ticket or clock someone holds is fired on a later tick.
+    FOR c IN SELECT s.ticket_id, s.kind FROM ticket_sla s
               WHERE s.next_fire_at <= clock_timestamp() AND NOT s.dirty
-              ORDER BY s.next_fire_at LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
+              ORDER BY s.next_fire_at LIMIT p_limit LOOP
+        PERFORM 1 FROM tickets WHERE id = c.ticket_id FOR UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;
+        SELECT * INTO r FROM ticket_sla s
+         WHERE s.ticket_id = c.ticket_id AND s.kind = c.kind
+           AND s.next_fire_at <= clock_timestamp() AND NOT s.dirty
+           FOR UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;
         SELECT * INTO st FROM desk_sla_steps(r.policy_id, r.kind, r.warn_pct) x
          WHERE (x.pct, x.ord) > (r.fired_pct, r.fired_ord) ORDER BY x.pct, x.ord LIMIT 1;
         IF NOT FOUND THEN
@@ -483,7 +511,9 @@ BEGIN
                     PERFORM desk_ticket_escalate(NULL, t.id, t.version, l.escalate_to, v_why,
                                                  '');
                     v_actions := v_actions || ('escalated to ' || v_queue);
-                EXCEPTION WHEN others THEN
+                EXCEPTION WHEN deadlock_detected OR lock_not_available OR serialization_failure THEN
+                    RAISE;
+                WHEN others THEN
                     v_actions := v_actions || ('not escalated to ' || v_queue || ': ' || SQLERRM);
                 END;
             END IF;
@@ -492,7 +522,9 @@ BEGIN
                     SELECT * INTO t FROM tickets WHERE id = r.ticket_id FOR UPDATE;
                     PERFORM desk_ticket_raise(NULL, t.id, t.version, false, v_why);
                     v_actions := v_actions || 'raised to supervisors'::text;
-                EXCEPTION WHEN others THEN
+                EXCEPTION WHEN deadlock_detected OR lock_not_available OR serialization_failure THEN
+                    RAISE;
+                WHEN others THEN
                     v_actions := v_actions || ('not raised: ' || SQLERRM);
                 END;
             END IF;
@@ -507,7 +539,9 @@ BEGIN
                     ELSE
                         v_actions := v_actions || 'priority already P1'::text;
                     END IF;
-                EXCEPTION WHEN others THEN
+                EXCEPTION WHEN deadlock_detected OR lock_not_available OR serialization_failure THEN
+                    RAISE;
+                WHEN others THEN
                     v_actions := v_actions || ('priority unchanged: ' || SQLERRM);
                 END;
             END IF;
