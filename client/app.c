@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
+#include "cmdline.h"
 #include "keys.h"
 #include "log.h"
+#include "presence.h"
 #include "proto.h"
 #include "screen.h"
 #include "sla-text.h"
@@ -18,7 +21,7 @@
 struct app app;
 
 static const struct view *const all_views[] = {&view_login, &view_queue, &view_ticket,
-                                               &view_create};
+                                               &view_create, &view_dash};
 
 /* Event priorities: input and network first, the redraw last so that everything that
  * happened in one loop iteration is painted once. */
@@ -34,9 +37,6 @@ static char *cred_login, *cred_password;
 /* A login from the login screen, awaiting its reply. */
 static char *try_login, *try_password;
 static void (*login_done)(const char *error);
-
-#define BELL_GAP_MS 2000 /* at most one bell for SLA alerts this close together */
-static int64_t last_bell = -BELL_GAP_MS;
 
 static bool queues_inflight, queues_again;
 static int64_t queues_last;
@@ -110,6 +110,7 @@ static void handle_key(int type, wint_t ch)
 		app_redraw();
 		return;
 	}
+	presence_activity();
 	if (key_is(type, ch, KEY_CTRL('C'))) {
 		app_quit();
 		return;
@@ -129,8 +130,9 @@ static void handle_key(int type, wint_t ch)
 		return;
 	}
 	if (app.help) {
-		/* Any key closes the overlay; it is not also acted on. */
-		app.help = false;
+		/* Scrolling keys scroll it; any other closes it and is not also acted on. */
+		if (!screen_help_key(type, ch))
+			app.help = false;
 		app_redraw();
 		return;
 	}
@@ -212,6 +214,7 @@ static void clock_cb(evutil_socket_t fd, short what, void *arg)
 	for (size_t i = 0; i < ARRAY_LEN(all_views); i++)
 		if (all_views[i]->tick != NULL)
 			all_views[i]->tick(now);
+	presence_tick(now);
 	redraw_header();
 	arm_clock();
 }
@@ -308,6 +311,7 @@ static void session_start(bool first)
 	msgpack_packer *pk = conn_begin(app.conn, "subscribe", 1, subscribe_reply, NULL);
 	pk_kint(pk, "queue_id", 0);
 	conn_end(app.conn);
+	presence_session();
 	queues_last = 0;
 	evtimer_del(queues_ev);
 	queues_again = false;
@@ -500,10 +504,7 @@ static void sla_alert(const msgpack_object *m)
 	           k >= 0 ? sla_kind_phrase((enum sla_kind)k) : "clock", share, what);
 	log_info("%s", app.status);
 	/* A burst (deskd catching up on many due steps at once) rings once, not once each. */
-	if (app.bell && mono_ms() - last_bell >= BELL_GAP_MS) {
-		last_bell = mono_ms();
-		beep();
-	}
+	alerts_bell();
 	fold_ticket(t, false);
 	ticket_free(t);
 	free(actions);
@@ -521,9 +522,12 @@ static void on_push(const char *name, const msgpack_object *m, void *arg)
 			return;
 		}
 		fold_ticket(t, mp_streq(mp_get(m, "change"), "created"));
+		alerts_ticket(t);
 		ticket_free(t);
 	} else if (strcmp(name, "sla") == 0) {
 		sla_alert(m);
+	} else if (strcmp(name, "dashboard") == 0) {
+		view_dash_push(m);
 	} else if (strcmp(name, "resync") == 0) {
 		log_info("server asked for a resync");
 		app_queues_refresh();
@@ -569,6 +573,7 @@ int app_init(const char *host, int port, const char *user)
 
 	if (ui_init() != 0)
 		return -1;
+	presence_init();
 	/* Our SIGWINCH event replaces the handler ncurses installed in initscr. */
 	stdin_ev = must(event_new(app.base, 0, EV_READ | EV_PERSIST, stdin_cb, NULL));
 	winch_ev = must(evsignal_new(app.base, SIGWINCH, winch_cb, NULL));
@@ -581,6 +586,9 @@ int app_init(const char *host, int port, const char *user)
 	event_priority_set(redraw_ev, PRIO_REDRAW);
 	event_add(stdin_ev, NULL);
 	event_add(winch_ev, NULL);
+	/* A resize between newterm reading the size and the event above was seen by nobody
+	 * (tiling window managers resize a terminal as it starts): ask the terminal now. */
+	ui_resize();
 	event_add(term_ev, NULL);
 	event_add(hup_ev, NULL);
 
@@ -608,6 +616,8 @@ void app_fini(void)
 	for (size_t i = 0; i < ARRAY_LEN(all_views); i++)
 		if (all_views[i]->fini != NULL)
 			all_views[i]->fini();
+	cmdline_fini();
+	alerts_fini();
 	conn_free(app.conn);
 	struct event *evs[] = {stdin_ev, winch_ev,  term_ev,   hup_ev,
 	                       clock_ev, redraw_ev, queues_ev, relogin_ev};

@@ -212,6 +212,29 @@ void dialog_focus(struct dialog *d, int fi)
 		d->focus = fi;
 }
 
+bool dialog_insert(struct dialog *d, int fi, const char *text)
+{
+	struct dfield *f = &d->f[fi];
+
+	if (!te_insert(&f->te, text)) {
+		dialog_error(d, "%s: that does not fit in what is left of its %zu characters",
+		             f->label, f->te.max_chars);
+		return false;
+	}
+	d->error[0] = '\0';
+	return true;
+}
+
+int dialog_focused(const struct dialog *d)
+{
+	return d->focus < d->n ? d->focus : -1;
+}
+
+bool dialog_is_multi(const struct dialog *d, int fi)
+{
+	return fi >= 0 && fi < d->n && d->f[fi].kind == DLG_MULTI;
+}
+
 void dialog_error(struct dialog *d, const char *fmt, ...)
 {
 	va_list ap;

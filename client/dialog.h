@@ -65,6 +65,13 @@ void dialog_empty_text(struct dialog *d, int f, const char *text);
 void dialog_select(struct dialog *d, int f, const char *name);
 void dialog_focus(struct dialog *d, int f);
 
+/* Insert text at the cursor of a text field (a canned response); false when it does not fit
+ * (the error line then says so). */
+bool dialog_insert(struct dialog *d, int f, const char *text);
+/* The field with the focus, or -1 on a button; whether a field is multi-line. */
+int dialog_focused(const struct dialog *d);
+bool dialog_is_multi(const struct dialog *d, int f);
+
 /* The error line; typing in a field clears it. */
 void dialog_error(struct dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* While busy a request is out: the error line says so and only Esc is accepted. */

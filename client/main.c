@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "app.h"
 #include "cli.h"
 #include "log.h"
@@ -26,10 +27,17 @@ static void usage(FILE *fp)
 	        "  -u, --user LOGIN  prefill the login\n"
 	        "      --bell        ring the terminal bell on SLA warnings, breaches and\n"
 	        "                    escalations (also DESK_BELL=1)\n"
+	        "      --follow G,G  announce new escalations into these groups (also\n"
+	        "                    DESK_FOLLOW; default: every tier-2 group for L2 agents;\n"
+	        "                    none: no group)\n"
 	        "      --log FILE    write a log to FILE (the screen is no place for one)\n"
 	        "      --debug       log debug messages too\n"
 	        "  -h, --help        show this help\n"
 	        "  -V, --version     show the version\n"
+	        "\n"
+	        "Environment: DESK_IDLE_SECONDS (default 300): away on the dashboard after this\n"
+	        "long without a key; DESK_MOUSE=0: leave the mouse to the terminal; NO_COLOR: no\n"
+	        "colours.\n"
 	        "\n"
 	        "Commands (log in as --user or $DESK_USER; password from $DESK_PASSWORD or a\n"
 	        "prompt; each takes --format table|csv|json):\n"
@@ -92,12 +100,13 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"bell", no_argument, NULL, 'B'},
+	    {"follow", required_argument, NULL, 'F'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *host = getenv("DESK_HOST");
 	const char *env_port = getenv("DESK_PORT");
 	const char *env_bell = getenv("DESK_BELL");
-	const char *user = NULL, *logfile = NULL;
+	const char *user = NULL, *logfile = NULL, *follow = getenv("DESK_FOLLOW");
 	bool debug = false;
 	/* DESK_BELL=1 (any value but empty or 0) asks for it too, from a shell profile. */
 	bool bell = env_bell != NULL && env_bell[0] != '\0' && strcmp(env_bell, "0") != 0;
@@ -141,6 +150,9 @@ int main(int argc, char **argv)
 		case 'B':
 			bell = true;
 			break;
+		case 'F':
+			follow = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -175,6 +187,7 @@ int main(int argc, char **argv)
 	log_info("desk %s starting; server %s:%d", DESK_VERSION, host, port);
 
 	app.bell = bell;
+	alerts_init(follow);
 	if (app_init(host, port, user) != 0)
 		return 1;
 	app_run();

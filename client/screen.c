@@ -4,18 +4,35 @@
 #include <string.h>
 
 #include "app.h"
+#include "cmdline.h"
+#include "keys.h"
+#include "presence.h"
 #include "ui.h"
 #include "utf8.h"
 #include "util.h"
 
-#define MIN_COLS 40
-#define MIN_ROWS 10
+#define MIN_COLS   40
+#define MIN_ROWS   10
+#define HELP_MAX_W 96 /* the help overlay's widest */
+#define HELP_KEY_W 18 /* its key column at most */
+
+static int help_top;     /* first line of the help shown */
+static int help_max_top; /* how far it scrolls, as of the last draw */
+static int help_page;    /* its rows, as of the last draw */
 
 static const struct keyhelp global_keys[] = {
-    {"F1 ?", "this help", false}, {"^L", "repaint the screen", false},
-    {"^Z", "suspend", false},     {"^C", "quit", false},
+    {"F1 ?", "this help (\xe2\x86\x91\xe2\x86\x93 PgUp PgDn scroll it)", false},
+    {"^L", "repaint the screen", false},
+    {"^Z", "suspend", false},
+    {"^C", "quit", false},
     {NULL, NULL, false},
 };
+
+/* The keys of what has the keyboard: the prompt while it is open, else the view. */
+static const struct keyhelp *current_keys(void)
+{
+	return cmdline_active() ? cmdline_keys() : app.view->keys;
+}
 
 static void draw_header(void)
 {
@@ -32,6 +49,8 @@ static void draw_header(void)
 		else
 			snprintf(buf, sizeof(buf), " %s ", app.agent.name);
 		x += ui_put(0, x, buf, w - x, bar);
+		if (presence_away())
+			x += ui_put(0, x, "away ", w - x, bar);
 	}
 	switch (conn_state(app.conn)) {
 	case CONN_READY:
@@ -61,6 +80,10 @@ static void draw_header(void)
 
 static void draw_status(int y)
 {
+	if (cmdline_active()) {
+		cmdline_draw(y, COLS);
+		return;
+	}
 	ui_fill(y, 0, COLS, A_NORMAL);
 	if (app.status[0] != '\0')
 		ui_put(y, 1, app.status, COLS - 2,
@@ -69,7 +92,7 @@ static void draw_status(int y)
 
 static void draw_footer(int y)
 {
-	const struct keyhelp *k = app.view->keys;
+	const struct keyhelp *k = current_keys();
 	int x = 0;
 
 	ui_fill(y, 0, COLS, ui_attr(UI_FOOTER));
@@ -87,45 +110,104 @@ static void draw_footer(int y)
 	}
 }
 
-static int count_keys(const struct keyhelp *k)
+/* The help as a page of lines, drawn from line help_top on: each key with what it does, the
+ * description wrapped beside the key. Returns the lines it takes in all. */
+static int help_lines(const struct keyhelp *k, int line, struct rect r, int kw)
 {
-	int n = 0;
-
-	while (k != NULL && k[n].key != NULL)
-		n++;
-	return n;
+	for (; k != NULL && k->key != NULL; k++) {
+		size_t n = strlen(k->what), off = 0, next;
+		bool first = true;
+		do {
+			size_t len = ui_wrap(k->what + off, n - off, r.w - kw, &next);
+			int y = r.y + line - help_top;
+			if (y >= r.y && y < r.y + r.h) {
+				if (first)
+					ui_put(y, r.x, k->key, kw - 1, ui_attr(UI_TITLE));
+				ui_putn(y, r.x + kw, k->what + off, len, r.w - kw, A_NORMAL, false);
+			}
+			off += next;
+			first = false;
+			line++;
+		} while (off < n);
+	}
+	return line;
 }
 
-static void draw_help_list(const struct keyhelp *k, int *y, int x, int w, int bottom)
+static int key_width(const struct keyhelp *k, int w)
 {
-	for (; k != NULL && k->key != NULL && *y < bottom; k++, (*y)++) {
-		ui_put(*y, x, k->key, 12, ui_attr(UI_TITLE));
-		ui_put(*y, x + 13, k->what, w - 13, A_NORMAL);
+	for (; k != NULL && k->key != NULL; k++) {
+		int kw = utf8_width(k->key, strlen(k->key)) + 1;
+		w = kw > w ? kw : w;
 	}
+	return w;
 }
 
 static void draw_help(void)
 {
-	int nk = count_keys(app.view->keys), ng = count_keys(global_keys);
-	struct rect r;
+	const struct keyhelp *keys = current_keys();
+	struct rect r, in;
+	int kw = key_width(global_keys, key_width(keys, 6));
 
-	r.w = COLS - 4 < 64 ? COLS - 4 : 64;
-	r.h = nk + ng + 5;
+	kw = kw < HELP_KEY_W ? kw : HELP_KEY_W;
+	r.w = COLS - 4 < HELP_MAX_W ? COLS - 4 : HELP_MAX_W;
+	in = (struct rect){0, 0, 0, r.w - 4};
+	/* Measure first: the box is as tall as the lines, within the screen. */
+	int total = help_lines(global_keys, help_lines(keys, 0, in, kw) + 1, in, kw);
+	r.h = total + 4;
 	if (r.h > LINES - 2)
 		r.h = LINES - 2;
 	r.y = (LINES - r.h) / 2;
 	r.x = (COLS - r.w) / 2;
+	in = (struct rect){r.y + 1, r.x + 2, r.h - 3, r.w - 4};
+	help_page = in.h;
+	help_max_top = total > in.h ? total - in.h : 0;
+	help_top = clampi(help_top, 0, help_max_top);
+
 	ui_clear(r, A_NORMAL);
 	ui_box(r, ui_attr(UI_BORDER));
 	char title[96];
-	snprintf(title, sizeof(title), " Keys: %s ", app.view->title);
+	snprintf(title, sizeof(title), " Keys: %s ",
+	         cmdline_active() ? "command line" : app.view->title);
 	ui_put(r.y, r.x + 2, title, r.w - 4, ui_attr(UI_TITLE));
+	help_lines(global_keys, help_lines(keys, 0, in, kw) + 1, in, kw);
+	char more[96];
+	if (help_max_top > 0)
+		snprintf(more, sizeof(more), "%d%%  %s%s scroll, any other key closes",
+		         help_top * 100 / help_max_top,
+		         ui_utf8 ? "\xe2\x86\x91\xe2\x86\x93" : "Up Down", " PgUp PgDn");
+	else
+		snprintf(more, sizeof(more), "Press any key to close");
+	ui_put(r.y + r.h - 2, r.x + 2, more, r.w - 4, ui_attr(UI_LABEL));
+}
 
-	int y = r.y + 1, bottom = r.y + r.h - 2;
-	draw_help_list(app.view->keys, &y, r.x + 2, r.w - 4, bottom);
-	y++;
-	draw_help_list(global_keys, &y, r.x + 2, r.w - 4, bottom);
-	ui_put(r.y + r.h - 2, r.x + 2, "Press any key to close", r.w - 4, ui_attr(UI_LABEL));
+bool screen_help_key(int type, wint_t ch)
+{
+	int page = help_page > 1 ? help_page - 1 : 1;
+
+	if (key_fn(type, ch, KEY_MOUSE)) {
+		int y, x;
+		enum ui_mouse m = ui_mouse_read(&y, &x);
+		if (m != UI_MOUSE_UP && m != UI_MOUSE_DOWN)
+			return false;
+		help_top += m == UI_MOUSE_UP ? -3 : 3;
+	} else if (key_fn(type, ch, KEY_UP) || key_is(type, ch, 'k')) {
+		help_top--;
+	} else if (key_fn(type, ch, KEY_DOWN) || key_is(type, ch, 'j')) {
+		help_top++;
+	} else if (key_fn(type, ch, KEY_PPAGE)) {
+		help_top -= page;
+	} else if (key_fn(type, ch, KEY_NPAGE) || key_is(type, ch, ' ')) {
+		help_top += page;
+	} else if (key_fn(type, ch, KEY_HOME)) {
+		help_top = 0;
+	} else if (key_fn(type, ch, KEY_END)) {
+		help_top = help_max_top;
+	} else {
+		help_top = 0; /* the next time it opens at the top */
+		return false;
+	}
+	help_top = clampi(help_top, 0, help_max_top);
+	return true;
 }
 
 void screen_draw(bool full)

@@ -83,6 +83,34 @@ static void insert(struct textedit *te, const char *s, size_t n)
 	te->chars += utf8_len(s, n);
 }
 
+bool te_insert(struct textedit *te, const char *s)
+{
+	size_t n = strlen(s), k = 0;
+	char *clean = xmalloc(n + 1);
+
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t l = utf8_decode(s + i, n - i, &cp);
+		if (l == 0) {
+			i++; /* not UTF-8: dropped */
+			continue;
+		}
+		if (cp == '\n' || cp == '\t') {
+			clean[k++] = cp == '\n' && te->multiline ? '\n' : ' ';
+		} else if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)) {
+			memcpy(clean + k, s + i, l);
+			k += l;
+		}
+		i += l;
+	}
+	clean[k] = '\0';
+	bool fits = te->chars + utf8_len(clean, k) <= te->max_chars;
+	if (fits)
+		insert(te, clean, k);
+	free(clean);
+	return fits;
+}
+
 static void delete_range(struct textedit *te, size_t from, size_t to)
 {
 	te->chars -= utf8_len(te->buf + from, to - from);

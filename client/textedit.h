@@ -33,6 +33,10 @@ void te_free(struct textedit *te);
 void te_set(struct textedit *te, const char *s);
 const char *te_text(const struct textedit *te);
 size_t te_chars(const struct textedit *te);
+/* Insert text at the cursor (a canned response, a paste): control characters other than line
+ * breaks are dropped, and line breaks become spaces in a one-line field. False, and nothing
+ * inserted, when it would take the field past max_chars. */
+bool te_insert(struct textedit *te, const char *s);
 /* Overwrite the contents with zeros (passwords) and empty the field. */
 void te_wipe(struct textedit *te);
 

@@ -7,6 +7,11 @@
  * The server still decides; its refusal is shown in the action's dialog, which stays open
  * with everything typed in it (across a resize or a lost connection) until the agent sends it
  * again or cancels.
+ *
+ * In a dialog with text to write (reply, note, question, answer, resolution) ^T opens a second
+ * dialog over it: the canned responses by name, filtered by typing; Enter puts the chosen one's
+ * body at the cursor. A command typed on the list (:escalate Network) opens the ticket and then
+ * its dialog, with the group already chosen, once the ticket has loaded (actions_request).
  */
 #include "ticket-actions.h"
 
@@ -84,7 +89,26 @@ static struct {
 	int f1, f2, f3;    /* its fields */
 	int64_t target_id; /* RESOLVE_LINKED: the problem */
 	char target_key[TKEY_MAX];
+
+	/* ^T: the canned responses over the dialog. */
+	struct dialog *canned;
+	char **bodies; /* indexed by the options' ids */
+	size_t nbodies;
+	uintptr_t canned_gen;
+	int canned_into; /* the field the body goes into */
 } av;
+
+/* An action asked for by a command, to start once its ticket is shown and loaded. */
+static struct {
+	int64_t id;    /* 0: none */
+	int64_t until; /* monotonic ms: a ticket that takes longer (offline) no longer surprises */
+	wint_t key;
+	char choice[128];
+} deferred;
+
+#define DEFERRED_MS 10000
+
+static int canned_field(void);
 
 static const struct ticket *cur(void)
 {
@@ -314,9 +338,25 @@ bool actions_dialog_open(void)
 
 bool actions_dialog_keyhelp(struct keyhelp *out, size_t max)
 {
+	size_t n = 0;
+
 	if (av.dlg == NULL)
 		return false;
+	if (av.canned != NULL) {
+		dialog_keyhelp(av.canned, out, max);
+		return true;
+	}
 	dialog_keyhelp(av.dlg, out, max);
+	if (canned_field() < 0)
+		return true;
+	while (out[n].key != NULL)
+		n++;
+	if (n + 2 <= max) {
+		/* Into the footer after Enter or ^S: a narrow footer cuts the tail first. */
+		size_t at = n > 2 ? 2 : n;
+		memmove(&out[at + 1], &out[at], (n + 1 - at) * sizeof(*out));
+		out[at] = (struct keyhelp){"^T", "canned", true};
+	}
 	return true;
 }
 
@@ -449,8 +489,20 @@ static void send_count_linked(int64_t id, const char *key, int64_t offset, int64
 
 /* ---- dialogs ------------------------------------------------------------------------- */
 
+static void close_canned(void)
+{
+	dialog_free(av.canned);
+	av.canned = NULL;
+	for (size_t i = 0; i < av.nbodies; i++)
+		free(av.bodies[i]);
+	free(av.bodies);
+	av.bodies = NULL;
+	av.nbodies = 0;
+}
+
 static void close_dialog(void)
 {
+	close_canned();
 	dialog_free(av.dlg);
 	av.dlg = NULL;
 	av.wait = 0;
@@ -1208,10 +1260,164 @@ static void action_reply(const msgpack_object *r, void *arg)
 	app_redraw();
 }
 
+/* ---- canned responses ---------------------------------------------------------------- */
+
+/* The field a canned response goes into: the focused one if it takes text, else the dialog's
+ * main text; -1 when the dialog writes no text. */
+static int canned_field(void)
+{
+	int f = dialog_focused(av.dlg);
+
+	switch (av.act) {
+	case A_REPLY:
+	case A_NOTE:
+	case A_QUESTION:
+	case A_ANSWER:
+		return av.f1;
+	case A_RESOLVE:
+		return dialog_is_multi(av.dlg, f) ? f : av.f2;
+	default:
+		return -1;
+	}
+}
+
+static void canned_reply(const msgpack_object *r, void *arg)
+{
+	const msgpack_object *arr = r != NULL ? mp_get(r, "canned") : NULL;
+	char why[256];
+
+	if (av.canned == NULL || (uintptr_t)arg != av.canned_gen || r == NULL)
+		return;
+	if (!reply_ok(r)) {
+		reply_error_text(r, why, sizeof(why));
+		dialog_empty_text(av.canned, 0, why);
+		app_redraw();
+		return;
+	}
+	for (uint32_t i = 0;
+	     arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY && i < arr->via.array.size; i++) {
+		char *name = mp_strdup(mp_get(&arr->via.array.ptr[i], "name"));
+		char *body = mp_strdup(mp_get(&arr->via.array.ptr[i], "body"));
+		if (name != NULL && body != NULL) {
+			/* The name, then the body's start on the same line, to recognise it by. */
+			char label[160];
+			snprintf(label, sizeof(label), "%s %s %.100s", name, ui_dash(), body);
+			for (char *c = label; *c != '\0'; c++)
+				if (*c == '\n' || *c == '\r' || *c == '\t')
+					*c = ' ';
+			av.bodies = xrealloc(av.bodies, (av.nbodies + 1) * sizeof(*av.bodies));
+			av.bodies[av.nbodies] = body;
+			dialog_option(av.canned, 0, label, name, (int64_t)av.nbodies);
+			av.nbodies++;
+			body = NULL;
+		}
+		free(name);
+		free(body);
+	}
+	dialog_empty_text(av.canned, 0, "No canned responses (administrators add them)");
+	app_redraw();
+}
+
+static void open_canned(void)
+{
+	int into = canned_field();
+
+	if (into < 0)
+		return;
+	close_canned();
+	av.canned_into = into;
+	av.canned = dialog_new("Canned responses");
+	dialog_buttons(av.canned, "Insert", "Cancel");
+	dialog_message(av.canned, "Type to filter by name or text; Enter puts it at the cursor.");
+	dialog_list(av.canned, "Response", 8);
+	if (!app_online()) {
+		dialog_empty_text(av.canned, 0, "Offline: no canned responses now");
+		return;
+	}
+	dialog_empty_text(av.canned, 0, ui_utf8 ? "Loading\xe2\x80\xa6" : "Loading...");
+	conn_begin(app.conn, "canned.list", 0, canned_reply, (void *)++av.canned_gen);
+	conn_end(app.conn);
+}
+
+static void canned_key(int type, wint_t ch)
+{
+	switch (dialog_key(av.canned, type, ch)) {
+	case DLG_SUBMIT: {
+		int64_t i = dialog_sel_id(av.canned, 0);
+		if (i >= 0 && (size_t)i < av.nbodies) {
+			dialog_focus(av.dlg, av.canned_into);
+			dialog_insert(av.dlg, av.canned_into, av.bodies[i]);
+		}
+		close_canned();
+		break;
+	}
+	case DLG_CANCEL:
+		close_canned();
+		break;
+	case DLG_NONE:
+		break;
+	}
+}
+
+/* ---- actions asked for by commands ----------------------------------------------------- */
+
+void actions_request(int64_t id, wint_t key, const char *choice)
+{
+	if (app.view != &view_ticket || view_ticket_id() != id)
+		view_ticket_open(id);
+	deferred.id = id;
+	deferred.until = mono_ms() + DEFERRED_MS;
+	deferred.key = key;
+	snprintf(deferred.choice, sizeof(deferred.choice), "%s", choice != NULL ? choice : "");
+	actions_loaded();
+}
+
+void actions_loaded(void)
+{
+	const struct action *a = NULL;
+
+	if (deferred.id == 0 || cur() == NULL || cur_id() != deferred.id)
+		return;
+	deferred.id = 0;
+	if (app.view != &view_ticket || mono_ms() > deferred.until)
+		return; /* the agent went elsewhere meanwhile */
+	for (size_t i = 0; i < A_KEYS; i++)
+		if (actions[i].ch == deferred.key)
+			a = &actions[i];
+	if (a == NULL)
+		return;
+	run_action(a);
+	if (av.dlg == NULL || deferred.choice[0] == '\0')
+		return;
+	/* The choice made on the command line; the focus goes on to what is left to write. */
+	dialog_select(av.dlg, av.f1, deferred.choice);
+	const char *sel = dialog_sel_name(av.dlg, av.f1);
+	if (sel != NULL && strcmp(sel, deferred.choice) == 0) {
+		if (av.f2 >= 0)
+			dialog_focus(av.dlg, av.f2);
+	} else {
+		dialog_error(av.dlg, "%s cannot go to %s: pick one of these", cur()->key,
+		             deferred.choice);
+	}
+	app_redraw();
+}
+
 /* ---- the view's entry points --------------------------------------------------------- */
 
 bool actions_key(int type, wint_t ch)
 {
+	if (av.canned != NULL) {
+		canned_key(type, ch);
+		return true;
+	}
+	if (av.dlg != NULL && key_is(type, ch, KEY_CTRL('T')) && !dialog_is_busy(av.dlg)) {
+		if (canned_field() >= 0)
+			open_canned();
+		else
+			dialog_error(av.dlg,
+			             "^T inserts canned responses where there is text to write");
+		return true;
+	}
 	if (av.dlg != NULL) {
 		/* Modal: every key is the dialog's. */
 		switch (dialog_key(av.dlg, type, ch)) {
@@ -1242,6 +1448,8 @@ void actions_draw(struct rect r)
 {
 	if (av.dlg != NULL)
 		dialog_draw(av.dlg, r);
+	if (av.canned != NULL)
+		dialog_draw(av.canned, r);
 }
 
 void actions_leave(void)

@@ -28,6 +28,12 @@ void actions_leave(void);
 /* The session is back after a reconnect: fetch what a dialog was still waiting for. */
 void actions_reload(void);
 void actions_fini(void);
+/* Start the action of key on ticket id as soon as the detail view shows it loaded (opening it
+ * if need be): what a command typed on a list asks for. choice: the option to pick in the
+ * dialog's first list (a group's name), or NULL. */
+void actions_request(int64_t id, wint_t key, const char *choice);
+/* The detail view's ticket arrived: start a requested action. */
+void actions_loaded(void);
 
 /* Provided by view-ticket.c. */
 

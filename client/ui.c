@@ -10,10 +10,12 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "log.h"
 #include "utf8.h"
 #include "util.h"
 
 bool ui_utf8;
+int ui_colours;
 
 static SCREEN *screen;
 static attr_t attrs[UI_COUNT];
@@ -45,6 +47,7 @@ static const struct style colour_scheme[UI_COUNT] = {
     [UI_CURSOR] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL},
     [UI_CURSOR_DIM] = {COLOR_BLACK, COLOR_WHITE, A_NORMAL},
     [UI_CHANGED] = {COLOR_YELLOW, DFLT, A_BOLD},
+    [UI_CHANGED_FADE] = {COLOR_YELLOW, DFLT, A_NORMAL},
     [UI_P1] = {COLOR_RED, DFLT, A_BOLD},
     [UI_P2] = {COLOR_YELLOW, DFLT, A_NORMAL},
     [UI_P3] = {DFLT, DFLT, A_NORMAL},
@@ -61,6 +64,27 @@ static const struct style colour_scheme[UI_COUNT] = {
     [UI_SLA_PAUSED] = {COLOR_BLUE, DFLT, A_NORMAL},
     [UI_SLA_MET] = {DFLT, DFLT, A_NORMAL},
     [UI_SLA_LATE] = {COLOR_RED, DFLT, A_NORMAL},
+};
+
+/* With 256 colours the bars, the cursor and a changed row get quieter shades (a dark blue
+ * header, grey footer, a tinted background that fades on changed rows) instead of the
+ * saturated eight. Only these differ from the eight-colour scheme; the SLA states keep the
+ * basic colours, which every palette renders the same. */
+struct style256 {
+	bool set;
+	short fg, bg;
+	attr_t a;
+};
+
+static const struct style256 scheme256[UI_COUNT] = {
+    [UI_HEADER] = {true, 255, 24, A_NORMAL},         [UI_HEADER_BOLD] = {true, 231, 24, A_BOLD},
+    [UI_CONN_OK] = {true, 120, 24, A_BOLD},          [UI_CONN_WAIT] = {true, 221, 24, A_BOLD},
+    [UI_CONN_DOWN] = {true, 231, 124, A_BOLD},       [UI_FOOTER] = {true, 252, 237, A_NORMAL},
+    [UI_FOOTER_KEY] = {true, 222, 237, A_BOLD},      [UI_LABEL] = {true, 110, DFLT, A_NORMAL},
+    [UI_COLHEAD] = {true, 110, DFLT, A_BOLD},        [UI_CURSOR] = {true, 231, 25, A_NORMAL},
+    [UI_CURSOR_DIM] = {true, 231, 240, A_NORMAL},    [UI_CHANGED] = {true, 230, 58, A_BOLD},
+    [UI_CHANGED_FADE] = {true, DFLT, 236, A_NORMAL}, [UI_BUTTON_FOCUS] = {true, 231, 25, A_BOLD},
+    [UI_BORDER] = {true, 67, DFLT, A_NORMAL},
 };
 
 /* Without colour every distinction must survive as bold, reverse, underline or dim. */
@@ -80,7 +104,8 @@ static const attr_t mono_scheme[UI_COUNT] = {
     [UI_COLHEAD] = A_BOLD | A_UNDERLINE,
     [UI_CURSOR] = A_REVERSE,
     [UI_CURSOR_DIM] = A_UNDERLINE,
-    [UI_CHANGED] = A_BOLD,
+    [UI_CHANGED] = A_BOLD | A_UNDERLINE,
+    [UI_CHANGED_FADE] = A_BOLD,
     [UI_P1] = A_BOLD,
     [UI_P2] = A_NORMAL,
     [UI_P3] = A_NORMAL,
@@ -115,18 +140,61 @@ static void setup_scheme(void)
 {
 	if (!want_colour() || start_color() == ERR || COLOR_PAIRS < UI_COUNT + 1) {
 		memcpy(attrs, mono_scheme, sizeof(attrs));
+		ui_colours = 0;
 		return;
 	}
 	bool dflt = use_default_colors() == OK;
+	ui_colours = COLORS >= 256 ? 256 : 8;
 	for (int e = 0; e < UI_COUNT; e++) {
 		short fg = colour_scheme[e].fg, bg = colour_scheme[e].bg;
+		attr_t a = colour_scheme[e].a;
+		if (ui_colours == 256 && scheme256[e].set) {
+			fg = scheme256[e].fg;
+			bg = scheme256[e].bg;
+			a = scheme256[e].a;
+		}
 		if (!dflt) {
 			fg = fg == DFLT ? COLOR_WHITE : fg;
 			bg = bg == DFLT ? COLOR_BLACK : bg;
 		}
 		init_pair((short)(e + 1), fg, bg);
-		attrs[e] = COLOR_PAIR(e + 1) | colour_scheme[e].a;
+		attrs[e] = COLOR_PAIR(e + 1) | a;
 	}
+}
+
+/* Clicks and the wheel, unless DESK_MOUSE=0 (the terminal's own selection then works without
+ * Shift). ncurses pairs a press with its release into a click (waiting up to its click
+ * interval, a sixth of a second, for the release) and two clicks into a double click; pairing
+ * them ourselves from presses alone loses presses whose release arrives in the same read. */
+static void setup_mouse(void)
+{
+	const char *m = getenv("DESK_MOUSE");
+
+	if (m != NULL && strcmp(m, "0") == 0)
+		return;
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED |
+	              BUTTON4_PRESSED | BUTTON5_PRESSED,
+	          NULL);
+}
+
+enum ui_mouse ui_mouse_read(int *y, int *x)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return UI_MOUSE_NONE;
+	log_debug("mouse: y %d x %d state %#lx", ev.y, ev.x, (unsigned long)ev.bstate);
+	*y = ev.y;
+	*x = ev.x;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return UI_MOUSE_UP;
+	if (ev.bstate & BUTTON5_PRESSED)
+		return UI_MOUSE_DOWN;
+	if (ev.bstate & (BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED))
+		return UI_MOUSE_DOUBLE;
+	if (ev.bstate & BUTTON1_CLICKED)
+		return UI_MOUSE_CLICK;
+	return UI_MOUSE_NONE;
 }
 
 int ui_init(void)
@@ -156,6 +224,7 @@ int ui_init(void)
 	 * event loop, and a half-drawn screen would stay half-drawn until the next change. */
 	typeahead(-1);
 	setup_scheme();
+	setup_mouse();
 	cursor_visible = -1;
 	return 0;
 }

@@ -21,12 +21,13 @@ enum ui_elem {
 	UI_FOOTER_KEY,  /* the key inside a hint */
 	UI_STATUS_INFO,
 	UI_STATUS_ERROR,
-	UI_TITLE,      /* section and screen titles */
-	UI_LABEL,      /* field labels, secondary text */
-	UI_COLHEAD,    /* list column headings */
-	UI_CURSOR,     /* selected row in the focused pane */
-	UI_CURSOR_DIM, /* selected row in the other pane */
-	UI_CHANGED,    /* a row that just changed */
+	UI_TITLE,        /* section and screen titles */
+	UI_LABEL,        /* field labels, secondary text */
+	UI_COLHEAD,      /* list column headings */
+	UI_CURSOR,       /* selected row in the focused pane */
+	UI_CURSOR_DIM,   /* selected row in the other pane */
+	UI_CHANGED,      /* a row that just changed */
+	UI_CHANGED_FADE, /* the same, a moment later: fading back to normal */
 	UI_P1,
 	UI_P2,
 	UI_P3,
@@ -59,6 +60,8 @@ static inline int clampi(int v, int lo, int hi)
 
 /* Set after ui_init: whether the locale can show "…" and "—". */
 extern bool ui_utf8;
+/* Set after ui_init: the colour scheme in use: 256, 8, or 0 for monochrome. */
+extern int ui_colours;
 
 /* Returns -1 (after a message on stderr) if the terminal cannot be used. */
 int ui_init(void);
@@ -93,6 +96,21 @@ void ui_clear(struct rect r, attr_t a);
  * *next gets the offset where the following line starts. Breaks at '\n', then after the last
  * space that fits, else at a character boundary; always makes progress when n > 0. */
 size_t ui_wrap(const char *s, size_t n, int cols, size_t *next);
+
+/* The mouse (xterm-style reports; off with DESK_MOUSE=0). A view's key function gets
+ * KEY_MOUSE and reads the event with ui_mouse_read. */
+enum ui_mouse {
+	UI_MOUSE_NONE,   /* nothing usable (a button we do not use) */
+	UI_MOUSE_CLICK,  /* left click */
+	UI_MOUSE_DOUBLE, /* left double (or triple) click */
+	UI_MOUSE_UP,     /* wheel up */
+	UI_MOUSE_DOWN,   /* wheel down */
+};
+enum ui_mouse ui_mouse_read(int *y, int *x);
+static inline bool ui_in(struct rect r, int y, int x)
+{
+	return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
+}
 
 /* Local-time formatting of a ms timestamp. */
 void ui_fmt_time(char *buf, size_t len, const char *fmt, long long ms);

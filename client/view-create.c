@@ -137,11 +137,16 @@ static const struct keyhelp create_keys[] = {
     {"\xe2\x86\x91\xe2\x86\x93", "move in a list; previous / next field", false},
     {"S-Tab", "previous field", false},
     {"1 2 3", "impact, urgency: set and go on", false},
-    {"\xe2\x86\x90\xe2\x86\x92", "other choices", false},
+    {"PgUp PgDn", "page through the caller or category list", false},
+    {"\xe2\x86\x90\xe2\x86\x92 Space", "other choices", false},
     {"letter/digit", "jump to a choice starting with it", false},
     {"Caller", "type a name, phone or mail; \"Name, phone, mail\" + new caller", false},
+    {"Esc", "in Caller or Category with text typed: clear it (else discard the form)", false},
     {"^R", "resolve at first contact: code, note, then ^S", false},
+    {"F2", "the picked caller's tickets (q comes back to the form)", false},
     {"^U ^K ^W", "delete to start / to end / word", false},
+    {"^A ^E ^B ^F ^D",
+     "start / end / left / right / delete (also Home End \xe2\x86\x90 \xe2\x86\x92 Del)", false},
     {NULL, NULL, false},
 };
 

@@ -1,11 +1,13 @@
 /* view-queue.c - main screen: views (mine, intake, escalations, ...) with live counts, and
- * the live list of the selected view, with take, filter and a command line. */
+ * the live list of the selected view (or of a search, or of a caller), with take, filter, sort
+ * orders and the mouse. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "cmdline.h"
 #include "keys.h"
 #include "log.h"
 #include "picker.h"
@@ -15,16 +17,29 @@
 #include "ticket-actions.h"
 #include "utf8.h"
 #include "util.h"
+#include "view-queue.h"
 #include "view.h"
 
-#define HIGHLIGHT_MS   3000 /* how long a changed row stays bold */
+#define HIGHLIGHT_MS   2000 /* how long a changed row stays highlighted... */
+#define FADE_MS        1000 /* ...the last part of it fading back */
 #define PANE_MIN_COLS  60   /* narrower terminals drop the view pane */
 #define RESOLVED_LIMIT 100  /* "Recently resolved" shows this many */
 #define COUNTS_GAP_MS  1000 /* at most one round of count queries per second */
+#define SEARCH_LIMIT   100  /* search results listed */
+/* Tickets asked for per request. deskd answers a page of 500 with a frame well over the
+ * protocol's 256 KiB (some 700 bytes a ticket with its SLA clocks), which the connection
+ * rejects; pages of 100 stay far below it, and a long view takes a few. */
+#define PAGE        100
+#define RESEARCH_MS 2000 /* a search asked again at most this often for new matches */
 
-/* What a view lists. Escalation and queue views carry a queue id. V_CALLER is not in the
- * pane: it is opened from a ticket or the create form and lists one requester's tickets. */
-enum vkind { V_MINE, V_INTAKE, V_ESC, V_ALL, V_RESOLVED, V_QUEUE, V_CALLER };
+/* What a view lists. Escalation and queue views carry a queue id. V_CALLER and V_SEARCH are
+ * not in the pane: they stand in for the entry chosen there (see struct special). */
+enum vkind { V_MINE, V_INTAKE, V_ESC, V_ALL, V_RESOLVED, V_QUEUE, V_CALLER, V_SEARCH };
+
+const char *const list_sort_names[LS_COUNT] = {
+    [LS_VIEW] = "view",         [LS_UPDATED] = "updated", [LS_CREATED] = "created",
+    [LS_PRIORITY] = "priority", [LS_DUE] = "due",
+};
 
 struct ventry {
 	enum vkind kind;
@@ -35,6 +50,47 @@ struct ventry {
 struct row {
 	struct ticket *t;
 	int64_t hl_until; /* monotonic ms; 0 = not highlighted */
+	int rank;         /* a search result's place in the server's order */
+};
+
+/* Highlight stages of a changed row: strong, then fading, then none. */
+enum hl { HL_NONE, HL_STRONG, HL_FADE };
+
+/* A list that is not one of the pane's views: a caller's tickets (p on a ticket, F2 in the
+ * create form) or search results. It stands in for the pane's entry until q or Esc, which go
+ * back to where it was opened. */
+struct special {
+	bool on;
+	enum vkind kind;         /* V_CALLER or V_SEARCH */
+	int64_t caller_id;       /* V_CALLER */
+	char *name;              /* the caller's name, or the words searched for */
+	const struct view *back; /* where q goes: the ticket, the create form or here */
+	int64_t back_ticket;
+	int64_t prev_cur; /* the ticket under the cursor in the view it replaced */
+};
+
+/* SLA sits after the waiting time (the escalations' own clock) and next to the subject. */
+enum colid {
+	C_KEY,
+	C_PRI,
+	C_ST,
+	C_QUEUE,
+	C_WAIT,
+	C_REASON,
+	C_RES,
+	C_SLA,
+	C_SUBJ,
+	C_REQ,
+	C_ASG,
+	NCOL
+};
+
+/* "Agent", not "Assignee": the column is as wide as the logins in it, often five columns. */
+static const char *const col_head[NCOL] = {
+    "Key", "P", "St", "Queue", "Waiting", "Reason", "Res", "SLA", "Subject", "Requester", "Agent"};
+
+struct cols {
+	int w[NCOL]; /* 0 = not shown */
 };
 
 /* A ticket row as the last full draw left it: enough to repaint the cells that tick (the
@@ -44,6 +100,7 @@ struct drawn_row {
 	int y;
 	attr_t base;
 	bool cursor;
+	enum hl hl; /* the row's highlight stage when drawn */
 	char wait[24], sla[32];
 	attr_t sla_a;
 };
@@ -64,7 +121,11 @@ static struct {
 
 	uintptr_t seq; /* the ticket.list whose reply we are waiting for */
 	bool loading, loaded, stale;
-	bool fresh; /* a newly chosen view: the first reply places the cursor */
+	struct ticket **pg; /* the pages of the list being loaded, gathered */
+	size_t npg;
+	size_t pg_asked;  /* tickets the pages so far held */
+	int64_t pg_total; /* what the first page said the view holds */
+	bool fresh;       /* a newly chosen view: the first reply places the cursor */
 	char error[256];
 	/* Pushes that arrived while a list was loading: the reply may predate them. */
 	struct ticket **early;
@@ -82,54 +143,63 @@ static struct {
 	bool counts_again;
 	int64_t counts_last;
 
-	/* "/" filter and ":" command line, each typed on the list's last row. */
-	struct textedit filter, cmd;
-	bool filtering, commanding;
-	uintptr_t jump_seq;
-	char jump_key[64]; /* the key :go asked for */
+	/* "/" filter, typed on the list's last row. */
+	struct textedit filter;
+	bool filtering;
 	char take_key[32]; /* the ticket the last take was for, for its messages */
 	int64_t takeover_id, takeover_until; /* t pressed once on a colleague's ticket */
 
-	bool by_left;    /* s: every list sorted by SLA time left instead of its own order */
-	bool sla_server; /* a ticket came with SLA clocks: the server sorts by due too */
+	enum list_sort sort; /* s, :sort: every list in this order instead of its own */
+	bool sla_server;     /* a ticket came with SLA clocks: the server sorts by due too */
 
 	/* The ticking cells of the last full draw; drawn_cols/lines: the screen it was for. */
 	struct drawn_row *drawn;
 	size_t ndrawn, drawncap;
 	int drawn_cols, drawn_lines;
 	int wait_x, wait_w, sla_x, sla_w; /* screen column and width; 0 width = not shown */
+	struct rect list_r;               /* the list's rows at the last draw (for the mouse) */
+	int drawn_x, drawn_w;             /* ...and the columns of its last full draw */
+	struct cols drawn_c;
+	struct rect pane_r; /* the pane's entries; h = 0 when hidden */
 
-	/* The caller view, shown instead of the entry sel while caller_id is set. */
-	int64_t caller_id;
-	char *caller_name;
-	const struct view *caller_back; /* where q goes: the ticket, the create form or here */
-	int64_t caller_back_ticket;
-	int64_t caller_prev_cur; /* the ticket under the cursor in the view it replaced */
+	struct special sp;
+	struct event *research_ev; /* a search asked again for tickets that may now match */
+	int64_t research_last;
+	bool refreshing; /* the reply on its way refreshes the same list: highlight what is new */
 } qv = {.cnt_mine = -1, .cnt_resolved = -1};
 
-/* Not const: q says "back" rather than "quit" in a caller's view. */
+/* Not const: q says "back" rather than "quit" in a caller's view or search results. */
 static struct keyhelp queue_keys[] = {
     {"Enter", "open", true},
     {"1-9", "view", true},
     {"t", "take", true},
+    {"S", "search", true},
     {"/", "filter", true},
-    {":", "go to", true},
+    {":", "cmd", true},
     {"n", "new", true},
     {"s", "sort", true},
-    {"Tab", "pane", true},
     {"?", "help", true},
     {"q", "quit", true},
+    {"Tab", "switch between the views and the list", false},
     {"\xe2\x86\x91\xe2\x86\x93 j k", "move", false},
     {"\xe2\x86\x90\xe2\x86\x92 [ ]", "previous / next view", false},
     {"0", "all open tickets", false},
-    {"PgUp PgDn", "page", false},
+    {"PgUp PgDn Space", "page", false},
     {"Home End g G", "first / last", false},
-    {":go HD-1042", "open a ticket by its key (also :HD-1042, :1042)", false},
-    {":q", "quit", false},
+    {"S", "search every ticket (subject, description, conversation) for words", false},
+    {"/", "filter the rows shown by key, subject or caller", false},
     {"Esc", "clear the filter", false},
+    {":",
+     "command line: :go HD-1042 (or :1042), :assign LOGIN, :take, :status S, "
+     ":escalate GROUP, :search WORDS, :sort KEY, :new, :follow GROUP, :q (Tab completes)",
+     false},
+    {"s", "sort by SLA time left (s again: the view's order; :sort for others)", false},
     {"r", "reload", false},
-    {"s", "sort by SLA time left (s again: the view's order)", false},
-    {"q Esc", "in a caller's view (p on a ticket): back to where it was opened", false},
+    {"mouse",
+     "click a row or view to select it; click it again (or double-click) to open; "
+     "the wheel scrolls",
+     false},
+    {"q Esc", "in a caller's view or search results: back to where it was opened", false},
     {NULL, NULL, false},
 };
 
@@ -142,8 +212,8 @@ static enum vkind cur_kind(void)
 {
 	const struct ventry *e = cur_entry();
 
-	if (qv.caller_id != 0)
-		return V_CALLER;
+	if (qv.sp.on)
+		return qv.sp.kind;
 	return e != NULL ? e->kind : V_ALL;
 }
 
@@ -177,7 +247,10 @@ static bool matches(const struct ticket *t)
 	case V_RESOLVED:
 		return is_resolved(t);
 	case V_CALLER:
-		return t->requester_id == qv.caller_id;
+		return t->requester_id == qv.sp.caller_id;
+	case V_SEARCH:
+		/* Only the server knows what matches; a listed result stays (see apply). */
+		return true;
 	}
 	return false;
 }
@@ -189,15 +262,36 @@ static int cmp_i64(int64_t a, int64_t b)
 
 /* Display order, the same as the server's for the request load() sends: intake shows the
  * unassigned first, then by priority, oldest first; escalations the oldest escalation
- * first (never-escalated tickets last, as PostgreSQL sorts NULL); the rest the latest
- * change first. Sorted by time left (s), that comes first and the view's order breaks ties;
- * the page the server sent is sorted here, which is the whole view below PROTO_LIST_MAX. */
+ * first (never-escalated tickets last, as PostgreSQL sorts NULL); search results as the
+ * server ranked them (row_order); the rest the latest change first. Sorted by time left (s)
+ * or priority (:sort), that comes first and the view's order breaks ties; sorted by update
+ * or creation time, that is the whole order. The page the server sent is sorted here, which
+ * is the whole view below PROTO_LIST_MAX. */
 static int order(const struct ticket *a, const struct ticket *b)
 {
 	int c;
 
-	if (qv.by_left && (c = sla_cmp_left(a, b)) != 0)
-		return c;
+	switch (qv.sort) {
+	case LS_DUE:
+		if ((c = sla_cmp_left(a, b)) != 0)
+			return c;
+		break;
+	case LS_PRIORITY:
+		if ((c = cmp_i64(a->priority, b->priority)) != 0)
+			return c;
+		break;
+	case LS_CREATED:
+		if ((c = cmp_i64(b->created_ms, a->created_ms)) != 0)
+			return c;
+		return cmp_i64(b->id, a->id);
+	case LS_UPDATED:
+		if ((c = cmp_i64(b->updated_ms, a->updated_ms)) != 0)
+			return c;
+		return cmp_i64(b->id, a->id);
+	case LS_VIEW:
+	case LS_COUNT:
+		break;
+	}
 	switch (cur_kind()) {
 	case V_INTAKE:
 		if ((c = cmp_i64(a->assignee_id != 0, b->assignee_id != 0)) != 0)
@@ -211,6 +305,8 @@ static int order(const struct ticket *a, const struct ticket *b)
 		if ((c = cmp_i64(a->escalated_ms, b->escalated_ms)) != 0)
 			return c;
 		return cmp_i64(a->id, b->id);
+	case V_SEARCH:
+		return 0; /* the server's rank: row_order, order_pos */
 	default:
 		if ((c = cmp_i64(b->updated_ms, a->updated_ms)) != 0)
 			return c;
@@ -220,7 +316,10 @@ static int order(const struct ticket *a, const struct ticket *b)
 
 static int row_order(const void *a, const void *b)
 {
-	return order(((const struct row *)a)->t, ((const struct row *)b)->t);
+	const struct row *ra = a, *rb = b;
+	int c = order(ra->t, rb->t);
+
+	return c != 0 ? c : cmp_i64(ra->rank, rb->rank);
 }
 
 /* ---- the filter and the visible rows ---------------------------------------------------- */
@@ -310,14 +409,16 @@ static void remove_row(size_t i)
 	qv.n--;
 }
 
-static void insert_row(size_t i, struct ticket *t, int64_t hl_until)
+#define RANK_LAST (1 << 30) /* a row that came by push: after the server's ranking */
+
+static void insert_row(size_t i, struct ticket *t, int64_t hl_until, int rank)
 {
 	if (qv.n == qv.cap) {
 		qv.cap = qv.cap ? qv.cap * 2 : 64;
 		qv.rows = xrealloc(qv.rows, qv.cap * sizeof(*qv.rows));
 	}
 	memmove(&qv.rows[i + 1], &qv.rows[i], (qv.n - i) * sizeof(*qv.rows));
-	qv.rows[i] = (struct row){t, hl_until};
+	qv.rows[i] = (struct row){t, hl_until, rank};
 	qv.n++;
 }
 
@@ -365,10 +466,21 @@ static size_t order_pos(const struct ticket *t)
 	return at;
 }
 
+/* Sorted by time left or by priority, the order is the point: a ticket whose clocks or
+ * priority changed moves to its new place. */
+static bool moves(const struct ticket *was, const struct ticket *now)
+{
+	return (qv.sort == LS_DUE && sla_cmp_left(was, now) != 0) ||
+	       (qv.sort == LS_PRIORITY && was->priority != now->priority);
+}
+
+static void research_later(void);
+
 /* Fold one ticket version into the list. Updated rows stay where they are so the row under
- * the operator's cursor does not jump (unless sorted by time left, where that time changed);
- * new ones go where the view's order puts them. A version is newer by its number, or by its
- * SLA stamp at the same number: deskd moves clocks without a new version. */
+ * the operator's cursor does not jump (unless the list is sorted by what changed); new ones
+ * go where the view's order puts them. A version is newer by its number, or by its SLA stamp
+ * at the same number: deskd moves clocks without a new version. A ticket that is not among
+ * search results may match now: the search is asked again, a little later. */
 static void apply(const struct ticket *t, bool highlight)
 {
 	long i = find_row(t->id);
@@ -383,18 +495,22 @@ static void apply(const struct ticket *t, bool highlight)
 			remove_row((size_t)i);
 			if (qv.total > 0)
 				qv.total--;
-		} else if (qv.by_left && sla_cmp_left(qv.rows[i].t, t) != 0) {
-			/* Sorted by time left the order is the point: a paused or newly due ticket
-			 * moves (the cursor stays on its ticket). */
+		} else if (moves(qv.rows[i].t, t)) {
+			/* The cursor stays on its ticket wherever that goes. */
+			int rank = qv.rows[i].rank;
 			remove_row((size_t)i);
-			insert_row(order_pos(t), ticket_dup(t), hl);
+			insert_row(order_pos(t), ticket_dup(t), hl, rank);
 		} else {
 			ticket_free(qv.rows[i].t);
 			qv.rows[i].t = ticket_dup(t);
 			qv.rows[i].hl_until = hl;
 		}
+	} else if (cur_kind() == V_SEARCH) {
+		if (qv.loaded)
+			research_later();
+		return;
 	} else if (matches(t)) {
-		insert_row(order_pos(t), ticket_dup(t), hl);
+		insert_row(order_pos(t), ticket_dup(t), hl, RANK_LAST);
 		qv.total++;
 		/* A bounded view keeps its bound: the last row falls off. */
 		if (qv.n > view_limit())
@@ -408,47 +524,103 @@ static void apply(const struct ticket *t, bool highlight)
 
 /* ---- loading ------------------------------------------------------------------------------ */
 
+static void clear_pages(void)
+{
+	for (size_t i = 0; i < qv.npg; i++)
+		ticket_free(qv.pg[i]);
+	free(qv.pg);
+	qv.pg = NULL;
+	qv.npg = qv.pg_asked = 0;
+}
+
+static bool send_page(size_t offset);
+static void list_done(void);
+
+/* A page of the list: gathered until the view is whole (or at its bound), then shown at
+ * once, so that the list never shows half of itself. */
 static void list_reply(const msgpack_object *r, void *arg)
 {
+	const msgpack_object *arr, *total;
+	uint32_t got = 0;
+
 	if ((uintptr_t)arg != qv.seq)
 		return; /* superseded by a later request (the view changed) */
 	qv.loading = false;
 	if (r == NULL) {
 		qv.stale = true; /* reloaded when the session is back */
 		clear_early();
+		clear_pages();
 		return;
 	}
 	if (!reply_ok(r)) {
 		reply_error_text(r, qv.error, sizeof(qv.error));
 		clear_early();
+		clear_pages();
 		app_redraw();
 		return;
 	}
-
-	const msgpack_object *arr = mp_get(r, "tickets");
-	const msgpack_object *total = mp_get(r, "total");
-	struct anchor a = anchor_save();
-
-	clear_rows();
+	arr = mp_get(r, "tickets");
+	total = mp_get(r, "total");
+	if (qv.npg == 0)
+		qv.pg_total = mp_is_int(total) ? mp_int(total) : -1;
 	if (arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY) {
-		for (uint32_t i = 0; i < arr->via.array.size; i++) {
+		got = arr->via.array.size;
+		qv.pg = xrealloc(qv.pg, (qv.npg + got + 1) * sizeof(*qv.pg));
+		for (uint32_t i = 0; i < got; i++) {
 			struct ticket *t = ticket_parse(&arr->via.array.ptr[i]);
-			if (t == NULL) {
-				log_warn("ticket.list: skipping an unreadable ticket");
-				continue;
-			}
-			qv.sla_server |= t->sla_known;
-			if (!matches(t) || find_row(t->id) >= 0) {
-				ticket_free(t);
-				continue;
-			}
-			insert_row(qv.n, t, 0);
+			if (t == NULL)
+				log_warn("ticket list: skipping an unreadable ticket");
+			else
+				qv.pg[qv.npg++] = t;
 		}
 	}
+	/* More to come: a full page, short of the view's bound and of what the view holds. */
+	qv.pg_asked += got;
+	if (cur_kind() != V_SEARCH && got == PAGE && qv.pg_asked < view_limit() &&
+	    (qv.pg_total < 0 || (int64_t)qv.pg_asked < qv.pg_total) && send_page(qv.pg_asked))
+		return;
+	list_done();
+}
+
+static void list_done(void)
+{
+	struct anchor a = anchor_save();
+	/* A refresh of the same list (search results asked again): what was highlighted stays
+	 * so, and what is new is highlighted. */
+	struct {
+		int64_t id, hl_until;
+	} *old = NULL;
+	size_t nold = 0;
+	int64_t hl_new = mono_ms() + HIGHLIGHT_MS;
+
+	if (qv.refreshing && qv.n > 0) {
+		old = xmalloc(qv.n * sizeof(*old));
+		for (; nold < qv.n; nold++) {
+			old[nold].id = qv.rows[nold].t->id;
+			old[nold].hl_until = qv.rows[nold].hl_until;
+		}
+	}
+	clear_rows();
+	for (size_t i = 0; i < qv.npg; i++) {
+		struct ticket *t = qv.pg[i];
+		qv.pg[i] = NULL;
+		qv.sla_server |= t->sla_known;
+		if (!matches(t) || find_row(t->id) >= 0 || qv.n >= view_limit()) {
+			ticket_free(t);
+			continue;
+		}
+		int64_t hl = old != NULL ? hl_new : 0;
+		for (size_t k = 0; k < nold; k++)
+			if (old[k].id == t->id)
+				hl = old[k].hl_until;
+		insert_row(qv.n, t, hl, (int)i);
+	}
+	clear_pages();
+	free(old);
+	qv.refreshing = false;
 	/* The server's order already, except intake's "unassigned first". */
 	qsort(qv.rows, qv.n, sizeof(*qv.rows), row_order);
-	qv.total =
-	    mp_is_int(total) && mp_int(total) >= (int64_t)qv.n ? mp_int(total) : (int64_t)qv.n;
+	qv.total = qv.pg_total >= (int64_t)qv.n ? qv.pg_total : (int64_t)qv.n;
 	relayout(&a);
 	/* A group opening its escalations starts on the oldest one nobody has taken: the one
 	 * to take next. */
@@ -461,27 +633,59 @@ static void list_reply(const msgpack_object *r, void *arg)
 		}
 	}
 	qv.fresh = false;
+	qv.loaded = true;
 	for (size_t i = 0; i < qv.nearly; i++)
 		apply(qv.early[i], true);
 	clear_early();
-	qv.loaded = true;
 	qv.error[0] = '\0';
 	check_want();
 	app_redraw();
 }
 
-/* Sorted by time left, the server picks the page by due time (soonest first), so that a view
- * longer than a page shows its most urgent tickets. Not "Recently resolved": that view is the
- * last 100 changed, whatever the order they are shown in. */
-static bool server_due(void)
+/* The order the server picks the page in. Sorted otherwise than the view's own way, a view
+ * longer than a page shows the first tickets of that order (by time left: the most urgent).
+ * Not "Recently resolved": that view is the last 100 changed, whatever the order they are
+ * shown in. NULL: the view's own order. */
+static const char *server_sort(bool *desc)
 {
-	return qv.by_left && qv.sla_server && cur_kind() != V_RESOLVED;
+	*desc = false;
+	if (cur_kind() == V_RESOLVED)
+		return NULL;
+	switch (qv.sort) {
+	case LS_DUE:
+		return qv.sla_server ? "due" : NULL;
+	case LS_PRIORITY:
+		return "priority";
+	case LS_CREATED:
+		*desc = true;
+		return "created";
+	case LS_UPDATED:
+		*desc = true;
+		return "updated";
+	case LS_VIEW:
+	case LS_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* Search results: ticket.search; they hold every status. */
+static void load_search(void)
+{
+	msgpack_packer *pk =
+	    conn_begin(app.conn, "ticket.search", 2, list_reply, (void *)(uintptr_t)qv.seq);
+
+	pk_kstr(pk, "text", qv.sp.name);
+	pk_kint(pk, "limit", SEARCH_LIMIT);
+	qv.research_last = mono_ms();
+	qv.loading = conn_end(app.conn) != 0;
+	if (!qv.loading)
+		qv.stale = true;
 }
 
 static void load(void)
 {
 	enum vkind k = cur_kind();
-	size_t nargs = 3; /* sort, desc, limit */
 
 	if (!app_online()) {
 		qv.stale = true;
@@ -490,9 +694,29 @@ static void load(void)
 	qv.stale = false;
 	qv.error[0] = '\0';
 	clear_early();
+	clear_pages();
+	++qv.seq;
+	if (k == V_SEARCH) {
+		load_search();
+		return;
+	}
+	qv.refreshing = false;
+	if (!send_page(0))
+		qv.stale = true;
+}
+
+/* One page of the view's tickets from offset on, under the current request number. */
+static bool send_page(size_t offset)
+{
+	enum vkind k = cur_kind();
+	size_t nargs = 4; /* sort, desc, limit, offset */
+	bool desc;
+	const char *sort = server_sort(&desc);
+	size_t limit = view_limit() - offset < PAGE ? view_limit() - offset : PAGE;
+
 	nargs += k == V_MINE ? 2 : k == V_INTAKE ? 2 : k == V_ESC || k == V_QUEUE ? 2 : 1;
-	uintptr_t seq = ++qv.seq;
-	msgpack_packer *pk = conn_begin(app.conn, "ticket.list", nargs, list_reply, (void *)seq);
+	msgpack_packer *pk =
+	    conn_begin(app.conn, "ticket.list", nargs, list_reply, (void *)(uintptr_t)qv.seq);
 	switch (k) {
 	case V_MINE:
 		pk_kint(pk, "assignee_id", app.agent.id);
@@ -505,10 +729,11 @@ static void load(void)
 		pk_kint(pk, "queue_id", cur_queue());
 		break;
 	case V_CALLER:
-		pk_kint(pk, "requester_id", qv.caller_id);
+		pk_kint(pk, "requester_id", qv.sp.caller_id);
 		break;
 	case V_ALL:
 	case V_RESOLVED:
+	case V_SEARCH:
 		break;
 	}
 	if (k == V_RESOLVED) {
@@ -521,16 +746,16 @@ static void load(void)
 	}
 	/* Intake: by priority from the server, then unassigned first here; a page of 500 holds
 	 * a whole tier-1 backlog in practice. */
-	pk_kstr(pk, "sort",
-	        server_due()    ? "due"
-	        : k == V_ESC    ? "escalated"
-	        : k == V_INTAKE ? "priority"
-	                        : "updated");
-	pk_kbool(pk, "desc", !server_due() && k != V_ESC && k != V_INTAKE);
-	pk_kint(pk, "limit", (int64_t)view_limit());
+	if (sort == NULL) {
+		sort = k == V_ESC ? "escalated" : k == V_INTAKE ? "priority" : "updated";
+		desc = k != V_ESC && k != V_INTAKE;
+	}
+	pk_kstr(pk, "sort", sort);
+	pk_kbool(pk, "desc", desc);
+	pk_kint(pk, "limit", (int64_t)limit);
+	pk_kint(pk, "offset", (int64_t)offset);
 	qv.loading = conn_end(app.conn) != 0;
-	if (!qv.loading)
-		qv.stale = true;
+	return qv.loading;
 }
 
 /* ---- counts -------------------------------------------------------------------------------- */
@@ -685,18 +910,20 @@ static int64_t entry_count(const struct ventry *e)
 				n += app.queues[i].open;
 		return n;
 	case V_CALLER:
+	case V_SEARCH:
 		break; /* never in the pane */
 	}
 	return -1;
 }
 
-/* Leave the caller view for the entry it replaced (which is reloaded). */
-static void caller_clear(void)
+/* Leave the caller's view or the search results for the entry they replaced (which is
+ * reloaded by the caller of this). */
+static void special_clear(void)
 {
-	free(qv.caller_name);
-	qv.caller_name = NULL;
-	qv.caller_id = 0;
-	qv.caller_back = NULL;
+	free(qv.sp.name);
+	memset(&qv.sp, 0, sizeof(qv.sp));
+	if (qv.research_ev != NULL)
+		evtimer_del(qv.research_ev);
 	for (struct keyhelp *k = queue_keys; k->key != NULL; k++)
 		if (strcmp(k->key, "q") == 0)
 			k->what = "quit";
@@ -704,9 +931,9 @@ static void caller_clear(void)
 
 static void select_entry(size_t i)
 {
-	if (i >= qv.nents || (i == qv.sel && qv.loaded && qv.caller_id == 0))
+	if (i >= qv.nents || (i == qv.sel && qv.loaded && !qv.sp.on))
 		return;
-	caller_clear();
+	special_clear();
 	qv.sel = i;
 	qv.want_id = 0;
 	qv.fresh = true;
@@ -722,17 +949,22 @@ int64_t view_queue_queue_id(void)
 	return cur_queue();
 }
 
-void view_queue_caller(int64_t requester_id, const char *name, const struct view *back)
+/* Show a caller's tickets or search results in place of the pane's entry; back is where q
+ * goes (the ticket shown now, the create form, or this screen's entry). */
+static void special_open(enum vkind kind, int64_t caller_id, const char *name,
+                         const struct view *back)
 {
 	struct ticket *c = vis_ticket(qv.cur);
 
-	if (qv.caller_id == 0)
-		qv.caller_prev_cur = c != NULL ? c->id : 0;
-	free(qv.caller_name);
-	qv.caller_name = xstrdup(name != NULL && name[0] != '\0' ? name : "?");
-	qv.caller_id = requester_id;
-	qv.caller_back = back;
-	qv.caller_back_ticket = back == &view_ticket ? view_ticket_id() : 0;
+	if (!qv.sp.on)
+		qv.sp.prev_cur = c != NULL ? c->id : 0;
+	free(qv.sp.name);
+	qv.sp.name = xstrdup(name != NULL && name[0] != '\0' ? name : "?");
+	qv.sp.on = true;
+	qv.sp.kind = kind;
+	qv.sp.caller_id = caller_id;
+	qv.sp.back = back;
+	qv.sp.back_ticket = back == &view_ticket ? view_ticket_id() : 0;
 	for (struct keyhelp *k = queue_keys; k->key != NULL; k++)
 		if (strcmp(k->key, "q") == 0)
 			k->what = "back";
@@ -742,25 +974,75 @@ void view_queue_caller(int64_t requester_id, const char *name, const struct view
 	clear_rows();
 	qv.total = 0;
 	qv.loaded = false;
-	app_set_view(&view_queue); /* which loads the list: it is not loaded */
+	if (app.view == &view_queue)
+		load();
+	else
+		app_set_view(&view_queue); /* which loads the list: it is not loaded */
 }
 
-/* q or Esc in the caller view: the view it replaced, and the screen it was opened from. */
-static void caller_back(void)
+void view_queue_caller(int64_t requester_id, const char *name, const struct view *back)
 {
-	const struct view *back = qv.caller_back;
-	int64_t tid = qv.caller_back_ticket;
+	special_open(V_CALLER, requester_id, name, back);
+}
 
-	caller_clear();
+void view_queue_search(const char *text)
+{
+	const struct view *back = app.view == &view_ticket ? &view_ticket : &view_queue;
+
+	special_open(V_SEARCH, 0, text, back);
+}
+
+/* q or Esc in a caller's view or search results: the view they replaced, and the screen they
+ * were opened from. */
+static void special_back(void)
+{
+	const struct view *back = qv.sp.back;
+	int64_t tid = qv.sp.back_ticket, prev = qv.sp.prev_cur;
+
+	special_clear();
 	clear_rows();
 	qv.total = 0;
 	qv.loaded = false;
 	load();
-	view_queue_select(qv.caller_prev_cur);
+	view_queue_select(prev);
 	if (back == &view_ticket && tid != 0)
 		view_ticket_open(tid);
 	else if (back == &view_create && view_create_is_open())
 		app_set_view(&view_create);
+}
+
+/* A ticket changed that is not among the search results: ask again, at most every
+ * RESEARCH_MS, and only while the results are on screen (else on the next enter). */
+static void research_timer(evutil_socket_t fd, short what, void *arg)
+{
+	if (cur_kind() != V_SEARCH || !qv.loaded)
+		return;
+	if (app.view != &view_queue) {
+		qv.stale = true;
+		return;
+	}
+	if (qv.loading)
+		return; /* that reply is newer than the change */
+	qv.refreshing = true;
+	load();
+}
+
+static void research_later(void)
+{
+	if (qv.research_ev == NULL) {
+		qv.research_ev = evtimer_new(app.base, research_timer, NULL);
+		if (qv.research_ev == NULL) {
+			log_error("cannot create the search refresh timer");
+			abort();
+		}
+	}
+	if (evtimer_pending(qv.research_ev, NULL))
+		return;
+	int64_t wait = qv.research_last + RESEARCH_MS - mono_ms();
+	if (wait < 100)
+		wait = 100; /* let a burst of pushes arrive first */
+	struct timeval tv = {wait / 1000, (wait % 1000) * 1000};
+	evtimer_add(qv.research_ev, &tv);
 }
 
 void view_queue_select(int64_t id)
@@ -832,105 +1114,27 @@ static void take(void)
 		app_status(true, "Offline: cannot take %s now", t->key);
 }
 
-static void jump_reply(const msgpack_object *r, void *arg)
+const struct ticket *view_queue_current(void)
 {
-	char why[256];
-
-	if ((uintptr_t)arg != qv.jump_seq || r == NULL)
-		return;
-	if (!reply_ok(r)) {
-		reply_error_text(r, why, sizeof(why));
-		if (reply_error_code(r) == E_NOT_FOUND)
-			app_status(true, "No ticket %s", qv.jump_key);
-		else
-			app_status(true, "Cannot open %s: %s", qv.jump_key, why);
-		return;
-	}
-	struct ticket *t = ticket_parse(mp_get(r, "ticket"));
-	/* Only if the operator is still where they asked from. */
-	if (t != NULL && app.view == &view_queue)
-		view_ticket_open(t->id);
-	ticket_free(t);
+	return vis_ticket(qv.cur);
 }
 
-/* Open a ticket by key: from the list when it is there, else through ticket.get. A bare
- * number gets the prefix the tickets on screen use. */
-static void jump(const char *what)
+int64_t view_queue_find_key(const char *key)
 {
-	char key[64];
-	size_t n = strlen(what), i;
-
-	for (i = 0; i < n && what[i] >= '0' && what[i] <= '9'; i++)
-		;
-	if (n > 0 && i == n) {
-		const char *prefix = "HD";
-		size_t plen = 2;
-		if (qv.n > 0) {
-			const char *dash = strchr(qv.rows[0].t->key, '-');
-			if (dash != NULL) {
-				prefix = qv.rows[0].t->key;
-				plen = (size_t)(dash - prefix);
-			}
-		}
-		snprintf(key, sizeof(key), "%.*s-%s", (int)plen, prefix, what);
-	} else {
-		snprintf(key, sizeof(key), "%s", what);
-	}
-	for (char *p = key; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-	for (i = 0; i < qv.n; i++) {
-		if (strcmp(qv.rows[i].t->key, key) == 0) {
-			view_ticket_open(qv.rows[i].t->id);
-			return;
-		}
-	}
-	if (!app_online()) {
-		app_status(true, "Offline: cannot look up %s now", key);
-		return;
-	}
-	snprintf(qv.jump_key, sizeof(qv.jump_key), "%s", key);
-	msgpack_packer *pk =
-	    conn_begin(app.conn, "ticket.get", 1, jump_reply, (void *)(uintptr_t)++qv.jump_seq);
-	pk_kstr(pk, "key", key);
-	if (conn_end(app.conn) == 0)
-		app_status(true, "Offline: cannot look up %s now", key);
+	for (size_t i = 0; i < qv.n; i++)
+		if (strcmp(qv.rows[i].t->key, key) == 0)
+			return qv.rows[i].t->id;
+	return 0;
 }
 
-static void run_command(const char *line)
+const char *view_queue_key_prefix(size_t *len)
 {
-	char buf[256], *w, *arg;
+	const char *dash = qv.n > 0 ? strchr(qv.rows[0].t->key, '-') : NULL;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	w = buf;
-	while (*w == ' ')
-		w++;
-	for (char *e = w + strlen(w); e > w && e[-1] == ' ';)
-		*--e = '\0';
-	arg = strchr(w, ' ');
-	if (arg != NULL) {
-		*arg++ = '\0';
-		while (*arg == ' ')
-			arg++;
-	}
-	if (*w == '\0')
-		return;
-	if (strcmp(w, "q") == 0 || strcmp(w, "quit") == 0) {
-		app_quit();
-	} else if (strcmp(w, "go") == 0 || strcmp(w, "g") == 0 || strcmp(w, "open") == 0) {
-		if (arg == NULL || *arg == '\0')
-			app_status(true, "Which ticket? e.g. :go HD-1042");
-		else
-			jump(arg);
-	} else if (strcmp(w, "new") == 0) {
-		view_create_open(cur_queue());
-	} else if (arg == NULL && strchr(w, '-') != NULL) {
-		jump(w); /* ":HD-1042" */
-	} else if (arg == NULL && strspn(w, "0123456789") == strlen(w)) {
-		jump(w);
-	} else {
-		app_status(true, "Unknown command :%s (try :go HD-1042, :new, :q)", w);
-	}
+	if (dash == NULL)
+		return NULL;
+	*len = (size_t)(dash - qv.rows[0].t->key);
+	return qv.rows[0].t->key;
 }
 
 /* ---- keys ------------------------------------------------------------------------------------ */
@@ -975,78 +1179,133 @@ static void set_filter_text(const char *s)
 	relayout(&a);
 }
 
-/* s: sort by time left, or back to the view's own order. The cursor stays on its ticket; the
- * window goes back to the top, where the most urgent tickets now are. */
-static void toggle_sort(void)
+static const char *sort_phrase(enum list_sort s)
+{
+	switch (s) {
+	case LS_DUE:
+		return "by time left";
+	case LS_PRIORITY:
+		return "by priority";
+	case LS_CREATED:
+		return "newest first";
+	case LS_UPDATED:
+		return "latest change first";
+	case LS_VIEW:
+	case LS_COUNT:
+		break;
+	}
+	return "in each view's own order";
+}
+
+/* Every list in the order s. The cursor stays on its ticket; the window goes back to the top,
+ * where the first tickets of the order now are. */
+void view_queue_sort(enum list_sort s)
 {
 	struct anchor a = anchor_save();
-	bool was_due = server_due();
+	bool desc;
+	const char *was = server_sort(&desc);
 
-	if (!qv.by_left && !qv.sla_server) {
+	if (s == LS_DUE && !qv.sla_server) {
 		app_status(true, "No SLA clocks from this server: nothing to sort by");
 		return;
 	}
-	qv.by_left = !qv.by_left;
+	qv.sort = s;
 	qsort(qv.rows, qv.n, sizeof(*qv.rows), row_order);
 	a.top = 0;
 	a.top_id = 0;
 	relayout(&a);
 	/* A view longer than its page: the server picks another page in the other order. */
-	if ((int64_t)qv.n < qv.total && (was_due || server_due()))
+	if ((int64_t)qv.n < qv.total && (was != NULL || server_sort(&desc) != NULL))
 		load();
-	app_status(false, "%s",
-	           qv.by_left ? "Sorted by SLA time left: earliest due first, paused last"
-	                      : "Sorted in the view's own order");
+	if (s == LS_DUE)
+		app_status(false, "Sorted by SLA time left: earliest due first, paused last");
+	else
+		app_status(false, "Sorted %s", sort_phrase(s));
 }
 
-/* A key while the filter or the command line is being typed. */
-static bool line_key(int type, wint_t ch)
+/* The "/" filter being typed. */
+static bool filter_key(int type, wint_t ch)
 {
-	struct textedit *te = qv.filtering ? &qv.filter : &qv.cmd;
 	long pos;
 
 	if (key_is(type, ch, KEY_ESCAPE)) {
-		if (qv.filtering)
-			set_filter_text("");
-		qv.filtering = qv.commanding = false;
-		return true;
-	}
-	if (key_is_enter(type, ch)) {
-		if (qv.commanding) {
-			char *line = xstrdup(te_text(te));
-			qv.commanding = false;
-			te_set(te, "");
-			run_command(line);
-			free(line);
-		}
+		set_filter_text("");
 		qv.filtering = false;
 		return true;
 	}
-	if (qv.filtering && (pos = movement(type, ch, qv.cur, qv.nvis, qv.page, false)) >= 0) {
+	if (key_is_enter(type, ch)) {
+		qv.filtering = false;
+		return true;
+	}
+	if ((pos = movement(type, ch, qv.cur, qv.nvis, qv.page, false)) >= 0) {
 		qv.cur = (size_t)pos;
 		return true;
 	}
 	struct anchor a = anchor_save();
-	enum te_result r = te_key(te, type, ch);
-	if (r == TE_CHANGED && qv.filtering)
+	enum te_result r = te_key(&qv.filter, type, ch);
+	if (r == TE_CHANGED)
 		relayout(&a);
-	/* Backspace on an empty command line leaves it, as in vi. */
-	if (r == TE_MOVED && qv.commanding && te_chars(te) == 0 &&
-	    (key_fn(type, ch, KEY_BACKSPACE) || key_is(type, ch, 0x7f) ||
-	     key_is(type, ch, KEY_CTRL('H'))))
-		qv.commanding = false;
 	return r != TE_IGNORED || type == OK; /* other printable keys are swallowed too */
+}
+
+static void open_cur(void)
+{
+	if (qv.nvis > 0)
+		view_ticket_open(vis_ticket(qv.cur)->id);
+}
+
+/* A click selects a row or a view; a click on the selected row, or a double click, opens the
+ * ticket. The wheel moves the cursor three rows (in the pane: one view). */
+static bool mouse(void)
+{
+	int y, x;
+	enum ui_mouse m = ui_mouse_read(&y, &x);
+	bool in_list = ui_in(qv.list_r, y, x), in_pane = qv.pane_r.h > 0 && ui_in(qv.pane_r, y, x);
+
+	if (m == UI_MOUSE_UP || m == UI_MOUSE_DOWN) {
+		int d = m == UI_MOUSE_UP ? -1 : 1;
+		if (in_pane && qv.nents > 0)
+			select_entry(moved(qv.sel, qv.nents, d));
+		else
+			qv.cur = moved(qv.cur, qv.nvis, 3L * d);
+		return true;
+	}
+	if (m != UI_MOUSE_CLICK && m != UI_MOUSE_DOUBLE)
+		return true;
+	if (in_pane) {
+		size_t i = qv.ptop + (size_t)(y - qv.pane_r.y);
+		if (i < qv.nents) {
+			select_entry(i);
+			qv.focus_panes = false;
+		}
+		return true;
+	}
+	if (!in_list)
+		return true;
+	size_t k = qv.top + (size_t)(y - qv.list_r.y);
+	if (k >= qv.nvis)
+		return true;
+	bool again = k == qv.cur && !qv.focus_panes;
+	qv.cur = k;
+	qv.focus_panes = false;
+	if (again || m == UI_MOUSE_DOUBLE)
+		open_cur();
+	return true;
 }
 
 static bool queue_key(int type, wint_t ch)
 {
 	long pos;
 
-	if (qv.filtering || qv.commanding)
-		return line_key(type, ch);
-	if (qv.caller_id != 0 &&
+	if (cmdline_active())
+		return cmdline_key(type, ch);
+	if (qv.filtering)
+		return filter_key(type, ch);
+	if (key_fn(type, ch, KEY_MOUSE))
+		return mouse();
+	if (qv.sp.on &&
 	    (key_is(type, ch, 'q') || (key_is(type, ch, KEY_ESCAPE) && !filter_active()))) {
-		caller_back();
+		special_back();
 		return true;
 	}
 	if (key_is(type, ch, 'q')) {
@@ -1057,6 +1316,8 @@ static bool queue_key(int type, wint_t ch)
 		view_create_open(cur_queue());
 		return true;
 	}
+	if (view_dash_hotkey(type, ch))
+		return true;
 	if (key_is(type, ch, 'r')) {
 		load();
 		app_queues_refresh();
@@ -1064,7 +1325,7 @@ static bool queue_key(int type, wint_t ch)
 		return true;
 	}
 	if (key_is(type, ch, 's')) {
-		toggle_sort();
+		view_queue_sort(qv.sort == LS_DUE ? LS_VIEW : LS_DUE);
 		return true;
 	}
 	if (key_is(type, ch, '/')) {
@@ -1073,8 +1334,11 @@ static bool queue_key(int type, wint_t ch)
 		return true;
 	}
 	if (key_is(type, ch, ':')) {
-		qv.commanding = true;
-		te_set(&qv.cmd, "");
+		cmdline_open(CMDLINE_COMMAND);
+		return true;
+	}
+	if (key_is(type, ch, 'S')) {
+		cmdline_open(CMDLINE_SEARCH);
 		return true;
 	}
 	if (key_is(type, ch, KEY_ESCAPE)) {
@@ -1118,8 +1382,7 @@ static bool queue_key(int type, wint_t ch)
 		return pos >= 0;
 	}
 	if (key_is_enter(type, ch)) {
-		if (qv.nvis > 0)
-			view_ticket_open(vis_ticket(qv.cur)->id);
+		open_cur();
 		return true;
 	}
 	if (key_is(type, ch, 't')) {
@@ -1133,30 +1396,6 @@ static bool queue_key(int type, wint_t ch)
 }
 
 /* ---- drawing --------------------------------------------------------------------------------- */
-
-/* SLA sits after the waiting time (the escalations' own clock) and next to the subject. */
-enum colid {
-	C_KEY,
-	C_PRI,
-	C_ST,
-	C_QUEUE,
-	C_WAIT,
-	C_REASON,
-	C_RES,
-	C_SLA,
-	C_SUBJ,
-	C_REQ,
-	C_ASG,
-	NCOL
-};
-
-/* "Agent", not "Assignee": the column is as wide as the logins in it, often five columns. */
-static const char *const col_head[NCOL] = {
-    "Key", "P", "St", "Queue", "Waiting", "Reason", "Res", "SLA", "Subject", "Requester", "Agent"};
-
-struct cols {
-	int w[NCOL]; /* 0 = not shown */
-};
 
 /* Whether the list has SLA clocks to show. Not a column for a server without SLAs, or a
  * list where no policy applies: the space goes to the subject then. */
@@ -1214,10 +1453,10 @@ static struct cols layout_cols(int w)
 	}
 	if (k == V_ESC)
 		c.w[C_WAIT] = 7;
-	if (k == V_MINE || k == V_ALL || k == V_RESOLVED || k == V_CALLER ||
+	if (k == V_MINE || k == V_ALL || k == V_RESOLVED || k == V_CALLER || k == V_SEARCH ||
 	    (k == V_INTAKE && app.nqueues != 1))
 		c.w[C_QUEUE] = 12;
-	if (k == V_RESOLVED || k == V_CALLER)
+	if (k == V_RESOLVED || k == V_CALLER || k == V_SEARCH)
 		c.w[C_RES] = 10;
 	if (sla_column())
 		c.w[C_SLA] = SLA_CELL_COLS;
@@ -1290,12 +1529,21 @@ static void draw_cells(int y, int x, const struct cols *c, const char *const cel
 	}
 }
 
-/* The row's attribute. */
-static attr_t row_base(const struct row *rw, bool cursor)
+/* Where a changed row is in its highlight: strong at first, fading for the last FADE_MS. */
+static enum hl hl_stage(const struct row *rw, int64_t mono)
 {
-	return cursor              ? ui_attr(qv.focus_panes ? UI_CURSOR_DIM : UI_CURSOR)
-	       : rw->hl_until != 0 ? ui_attr(UI_CHANGED)
-	                           : A_NORMAL;
+	if (rw->hl_until == 0 || rw->hl_until <= mono)
+		return HL_NONE;
+	return rw->hl_until - mono > FADE_MS ? HL_STRONG : HL_FADE;
+}
+
+/* The row's attribute. */
+static attr_t row_base(enum hl hl, bool cursor)
+{
+	return cursor            ? ui_attr(qv.focus_panes ? UI_CURSOR_DIM : UI_CURSOR)
+	       : hl == HL_STRONG ? ui_attr(UI_CHANGED)
+	       : hl == HL_FADE   ? ui_attr(UI_CHANGED_FADE)
+	                         : A_NORMAL;
 }
 
 /* The two cells that change with time alone. The SLA cell keeps its state's colour on a
@@ -1317,11 +1565,12 @@ static void draw_ticket_row(int y, int x, int w, const struct cols *c, const str
                             bool cursor, int64_t now, struct drawn_row *d)
 {
 	const struct ticket *t = rw->t;
-	attr_t base = row_base(rw, cursor);
+	enum hl hl = hl_stage(rw, mono_ms());
+	attr_t base = row_base(hl, cursor);
 	char pri[8];
 	const char *dash = ui_dash();
 
-	*d = (struct drawn_row){.id = t->id, .y = y, .base = base, .cursor = cursor};
+	*d = (struct drawn_row){.id = t->id, .y = y, .base = base, .cursor = cursor, .hl = hl};
 	snprintf(pri, sizeof(pri), "P%d", t->priority);
 	ticking_cells(t, now, base, cursor, d->wait, d->sla, &d->sla_a);
 	ui_fill(y, x, w, base);
@@ -1341,7 +1590,7 @@ static void draw_ticket_row(int y, int x, int w, const struct cols *c, const str
 	attr_t attr[NCOL];
 	for (int i = 0; i < NCOL; i++)
 		attr[i] = base;
-	if (!cursor && rw->hl_until == 0) {
+	if (!cursor && hl == HL_NONE) {
 		attr[C_PRI] = ui_attr((enum ui_elem)(UI_P1 + t->priority - 1));
 		if (t->assignee[0] == '\0')
 			attr[C_ASG] = ui_attr(UI_LABEL);
@@ -1355,7 +1604,10 @@ static void list_title(char *buf, size_t len)
 {
 	const struct ventry *e = cur_entry();
 	const char *dash = ui_dash();
-	const char *by = qv.by_left ? ", by time left" : "";
+	char by[40] = "";
+
+	if (qv.sort != LS_VIEW)
+		snprintf(by, sizeof(by), ", %s", sort_phrase(qv.sort));
 	char count[64];
 	size_t unassigned = 0;
 
@@ -1374,11 +1626,13 @@ static void list_title(char *buf, size_t len)
 		for (size_t i = 0; i < qv.n; i++)
 			unassigned += qv.rows[i].t->assignee_id == 0;
 		snprintf(buf, len, "L1 intake %s tier-1 queues, %s  %s, %zu unassigned", dash,
-		         qv.by_left ? "by time left" : "unassigned first", count, unassigned);
+		         qv.sort != LS_VIEW ? sort_phrase(qv.sort) : "unassigned first", count,
+		         unassigned);
 		break;
 	case V_ESC:
 		snprintf(buf, len, "%s %s %s  %s", e->name, dash,
-		         qv.by_left ? "by time left" : "oldest escalation first", count);
+		         qv.sort != LS_VIEW ? sort_phrase(qv.sort) : "oldest escalation first",
+		         count);
 		break;
 	case V_RESOLVED:
 		snprintf(buf, len, "Recently resolved %s last %d changed%s  %s", dash,
@@ -1389,8 +1643,12 @@ static void list_title(char *buf, size_t len)
 		         app.agent.login != NULL ? app.agent.login : "me", by, count);
 		break;
 	case V_CALLER:
-		snprintf(buf, len, "Caller: %s %s all tickets, %s  %s", qv.caller_name, dash,
-		         qv.by_left ? "by time left" : "latest change first", count);
+		snprintf(buf, len, "Caller: %s %s all tickets, %s  %s", qv.sp.name, dash,
+		         sort_phrase(qv.sort != LS_VIEW ? qv.sort : LS_UPDATED), count);
+		break;
+	case V_SEARCH:
+		snprintf(buf, len, "Search: %s %s all tickets, %s  %s", qv.sp.name, dash,
+		         qv.sort != LS_VIEW ? sort_phrase(qv.sort) : "best match first", count);
 		break;
 	}
 }
@@ -1414,37 +1672,37 @@ static const char *empty_message(void)
 		return "No open tickets in this queue";
 	case V_CALLER:
 		return "No tickets for this caller";
+	case V_SEARCH:
+		return "No ticket holds all of these words (S searches again, q goes back)";
 	case V_ALL:
 		break;
 	}
 	return "No open tickets";
 }
 
-/* The last row of the list: the filter or command being typed, or the filter in force. */
+/* The last row of the list: the filter being typed, or the filter in force. */
 static void draw_line(int y, int x, int w)
 {
-	struct textedit *te = qv.commanding ? &qv.cmd : &qv.filter;
-	const char *prompt = qv.commanding ? ":" : "/";
-
 	ui_fill(y, x, w, A_NORMAL);
-	if (!qv.commanding && !qv.filtering) {
+	if (!qv.filtering) {
 		char buf[300];
 		snprintf(buf, sizeof(buf), "Filter: %s  (%zu of %zu shown; / edits, Esc clears)",
 		         te_text(&qv.filter), qv.nvis, qv.n);
 		ui_put(y, x, buf, w, ui_attr(UI_LABEL));
 		return;
 	}
-	int pw = ui_put(y, x, prompt, w, ui_attr(UI_TITLE));
-	te_draw(te, (struct rect){y, x + pw, 1, w - pw}, A_NORMAL, true);
+	int pw = ui_put(y, x, "/", w, ui_attr(UI_TITLE));
+	te_draw(&qv.filter, (struct rect){y, x + pw, 1, w - pw}, A_NORMAL, !cmdline_active());
 }
 
 static void draw_list(struct rect r)
 {
 	char title[320];
 	int64_t now = conn_server_now(app.conn);
-	bool line = qv.filtering || qv.commanding || filter_active();
+	bool line = qv.filtering || filter_active();
 
 	qv.ndrawn = 0;
+	qv.list_r = (struct rect){0, 0, 0, 0};
 	if (r.h < 4)
 		return;
 	struct cols c = layout_cols(r.w);
@@ -1482,6 +1740,10 @@ static void draw_list(struct rect r)
 	}
 	qv.drawn_cols = COLS;
 	qv.drawn_lines = LINES;
+	qv.drawn_c = c;
+	qv.drawn_x = r.x;
+	qv.drawn_w = r.w;
+	qv.list_r = (struct rect){r.y + 2, r.x, rows, r.w};
 	qv.wait_w = c.w[C_WAIT];
 	qv.sla_w = c.w[C_SLA];
 	for (int i = 0, x = r.x; i < NCOL; i++) {
@@ -1498,23 +1760,37 @@ static void draw_list(struct rect r)
 	}
 }
 
-/* The clock's second: repaint the waiting and SLA cells whose text or colour changed, in
- * place; the header's repaint that follows sends them to the terminal. Anything else that
- * changed the list has asked for a full redraw, which is left to do the work. */
-static void tick_cells(void)
+/* The clock's second: repaint in place the rows whose highlight moved on a stage (strong,
+ * fading, gone) and the waiting and SLA cells whose text or colour changed; the header's
+ * repaint that follows sends them to the terminal in one update. Anything else that changed
+ * the list has asked for a full redraw, which is left to do the work. With 500 rows on
+ * screen that is 500 cells formatted and compared a second, and the terminal hears only of
+ * those that differ. */
+static void tick_rows(int64_t mono)
 {
 	int64_t now = conn_server_now(app.conn);
 	char wait[24], sla[32];
 	attr_t sla_a;
 
-	if (app.view != &view_queue || app.help || app_redraw_pending() || qv.drawn_cols != COLS ||
-	    qv.drawn_lines != LINES || (qv.wait_w == 0 && qv.sla_w == 0))
+	if (app.view != &view_queue || app.help || app_redraw_pending())
 		return;
+	if (qv.drawn_cols != COLS || qv.drawn_lines != LINES) {
+		app_redraw(); /* a resize is being handled: it redraws everything anyway */
+		return;
+	}
 	for (size_t i = 0; i < qv.ndrawn; i++) {
 		struct drawn_row *d = &qv.drawn[i];
 		const struct ticket *t = vis_ticket(qv.top + i);
 		if (t == NULL || t->id != d->id)
 			return; /* the rows moved without a redraw yet: it is on its way */
+		const struct row *rw = &qv.rows[qv.vis[qv.top + i]];
+		if (hl_stage(rw, mono) != d->hl) {
+			draw_ticket_row(d->y, qv.drawn_x, qv.drawn_w, &qv.drawn_c, rw, d->cursor,
+			                now, d);
+			continue;
+		}
+		if (qv.wait_w == 0 && qv.sla_w == 0)
+			continue;
 		ticking_cells(t, now, d->base, d->cursor, wait, sla, &sla_a);
 		if (qv.wait_w > 0 && strcmp(wait, d->wait) != 0) {
 			ui_fill(d->y, qv.wait_x, qv.wait_w, d->base);
@@ -1546,7 +1822,7 @@ static void entry_count_text(const struct ventry *e, char *buf, size_t len)
 static void draw_entry(int y, int x, int w, size_t i)
 {
 	const struct ventry *e = &qv.ents[i];
-	bool sel = i == qv.sel && qv.caller_id == 0;
+	bool sel = i == qv.sel && !qv.sp.on;
 	attr_t a = sel ? ui_attr(qv.focus_panes ? UI_CURSOR : UI_CURSOR_DIM) : A_NORMAL;
 	char num[24], digit[4];
 
@@ -1567,6 +1843,7 @@ static void draw_pane(struct rect r)
 
 	ui_put(r.y, r.x + 1, "Views", r.w - 1, ui_attr(UI_TITLE));
 	qv.ppage = rows;
+	qv.pane_r = (struct rect){r.y + 1, r.x, rows, r.w};
 	if (qv.sel < qv.ptop)
 		qv.ptop = qv.sel;
 	if (rows > 0 && qv.sel >= qv.ptop + (size_t)rows)
@@ -1606,6 +1883,7 @@ static void queue_draw(struct rect r)
 		draw_list((struct rect){r.y, r.x + pw + 2, r.h, r.w - pw - 2});
 	} else {
 		qv.focus_panes = false;
+		qv.pane_r.h = 0;
 		draw_list(r);
 	}
 }
@@ -1616,7 +1894,6 @@ static void queue_enter(void)
 {
 	if (qv.filter.buf == NULL) {
 		te_init(&qv.filter, 100, false);
-		te_init(&qv.cmd, 200, false);
 	}
 	if (qv.nents == 0)
 		build_entries();
@@ -1658,18 +1935,12 @@ static void queue_queues(void)
 
 static void queue_tick(int64_t now)
 {
-	bool changed = false;
-
-	for (size_t i = 0; i < qv.n; i++) {
-		if (qv.rows[i].hl_until != 0 && qv.rows[i].hl_until <= now) {
+	/* Highlights out of sight expire too, so that they do not flash when scrolled to. */
+	for (size_t i = 0; i < qv.n; i++)
+		if (qv.rows[i].hl_until != 0 && qv.rows[i].hl_until <= now)
 			qv.rows[i].hl_until = 0;
-			changed = true;
-		}
-	}
-	if (changed && app.view == &view_queue && !app.help)
-		app_redraw();
-	/* The escalations' waiting times count up, SLA countdowns down. */
-	tick_cells();
+	/* Highlights fade; the escalations' waiting times count up, SLA countdowns down. */
+	tick_rows(now);
 }
 
 static void queue_fini(void)
@@ -1679,13 +1950,15 @@ static void queue_fini(void)
 	free(qv.vis);
 	free(qv.drawn);
 	clear_early();
+	clear_pages();
 	free_entries();
-	free(qv.caller_name);
+	free(qv.sp.name);
+	if (qv.research_ev != NULL)
+		event_free(qv.research_ev);
 	if (qv.counts_ev != NULL)
 		event_free(qv.counts_ev);
 	if (qv.filter.buf != NULL) {
 		te_free(&qv.filter);
-		te_free(&qv.cmd);
 	}
 	memset(&qv, 0, sizeof(qv));
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cmdline.h"
 #include "keys.h"
 #include "log.h"
 #include "proto.h"
@@ -100,6 +101,7 @@ static void got_ticket(const msgpack_object *r, void *arg)
 		tv.refetch = false;
 		fetch();
 	}
+	actions_loaded();
 	app_redraw();
 }
 
@@ -687,7 +689,7 @@ static void draw_page(struct rect r)
 static void build_keys(void)
 {
 	const char *updown = ui_utf8 ? "\xe2\x86\x91\xe2\x86\x93 j k" : "Up Down j k";
-	const size_t nav = 8; /* the entries after the actions, terminator included */
+	const size_t nav = 13; /* the entries after the actions, terminator included */
 	size_t n = 0;
 
 	if (actions_dialog_keyhelp(ticket_keys, MAX_KEYS))
@@ -696,12 +698,23 @@ static void build_keys(void)
 	ticket_keys[n++] = (struct keyhelp){"?", "help", true};
 	ticket_keys[n++] = (struct keyhelp){"p", "caller's tickets", true};
 	n += actions_offered(ticket_keys + n, MAX_KEYS - n - nav);
+	ticket_keys[n++] = (struct keyhelp){":", "cmd", true};
+	ticket_keys[n++] = (struct keyhelp){"S", "search", true};
 	ticket_keys[n++] = (struct keyhelp){updown, "scroll", false};
-	ticket_keys[n++] = (struct keyhelp){"PgUp PgDn", "page", false};
-	ticket_keys[n++] = (struct keyhelp){"Home End", "top / bottom", false};
+	ticket_keys[n++] = (struct keyhelp){"PgUp PgDn Space", "page", false};
+	ticket_keys[n++] = (struct keyhelp){"Home End g G", "top / bottom", false};
 	ticket_keys[n++] = (struct keyhelp){"^R", "reload", false};
 	ticket_keys[n++] = (struct keyhelp){"N", "new ticket", false};
-	ticket_keys[n++] = (struct keyhelp){"Esc", "back", false};
+	ticket_keys[n++] =
+	    (struct keyhelp){":",
+	                     "command line: :go KEY (or :1042), :assign LOGIN, :take, :status S, "
+	                     ":escalate GROUP, :search WORDS, :q (Tab completes)",
+	                     false};
+	ticket_keys[n++] = (struct keyhelp){"S", "search every ticket for words", false};
+	ticket_keys[n++] =
+	    (struct keyhelp){"^T", "in a reply, note or resolution: canned response", false};
+	ticket_keys[n++] = (struct keyhelp){"mouse", "the wheel scrolls", false};
+	ticket_keys[n++] = (struct keyhelp){"Esc \xe2\x86\x90 Bksp", "back", false};
 	ticket_keys[n] = (struct keyhelp){NULL, NULL, false};
 }
 
@@ -716,8 +729,27 @@ static bool ticket_key(int type, wint_t ch)
 {
 	int page = tv.rows > 2 ? tv.rows - 1 : 1;
 
+	if (cmdline_active())
+		return cmdline_key(type, ch);
 	if (actions_key(type, ch))
 		return true;
+	if (key_fn(type, ch, KEY_MOUSE)) {
+		int y, x;
+		enum ui_mouse m = ui_mouse_read(&y, &x);
+		if (m == UI_MOUSE_UP || m == UI_MOUSE_DOWN)
+			tv.top += m == UI_MOUSE_UP ? -3 : 3;
+		if (tv.top < 0)
+			tv.top = 0;
+		return true;
+	}
+	if (key_is(type, ch, ':')) {
+		cmdline_open(CMDLINE_COMMAND);
+		return true;
+	}
+	if (key_is(type, ch, 'S')) {
+		cmdline_open(CMDLINE_SEARCH);
+		return true;
+	}
 	if (key_is(type, ch, 'q') || key_is(type, ch, KEY_ESCAPE) || key_fn(type, ch, KEY_LEFT) ||
 	    key_fn(type, ch, KEY_BACKSPACE)) {
 		app_set_view(&view_queue);

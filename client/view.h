@@ -46,6 +46,7 @@ extern const struct view view_login;
 extern const struct view view_queue;
 extern const struct view view_ticket;
 extern const struct view view_create;
+extern const struct view view_dash;
 
 /* Show the login screen with an optional message (a failed re-login). */
 void view_login_show(const char *error);
@@ -65,5 +66,10 @@ int64_t view_queue_queue_id(void);
 void view_create_open(int64_t queue_id);
 /* A create form is in progress (left for a caller's view, say). */
 bool view_create_is_open(void);
+/* The dashboard's key (D) pressed in another view: opens the supervisor dashboard, or says on
+ * the status line that the agent's role may not watch it. False for any other key. */
+bool view_dash_hotkey(int type, wint_t ch);
+/* A "dashboard" push from deskd (app.c routes it here). */
+void view_dash_push(const msgpack_object *m);
 
 #endif

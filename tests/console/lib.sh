@@ -90,13 +90,20 @@ console_init() {
 	work=$(mktemp -d "/tmp/desk-$CONSOLE_TAG.XXXXXX")
 }
 
-# start NAME LOGIN: a console in its own tmux session, 120x40, with LOGIN prefilled, logging
-# to $work/NAME.log. The shell around desk records its exit status in $work/NAME.status.
+# start NAME LOGIN [DESK_ARG...]: a console in its own tmux session, 120x40, with LOGIN
+# prefilled, logging to $work/NAME.log; further arguments go to desk (--bell, --follow ...).
+# START_ENV, when set, is put in desk's environment ("DESK_IDLE_SECONDS=2 NO_COLOR=1"; also
+# the way to another TERM: tmux sets its own in the pane). The shell around desk records its
+# exit status in $work/NAME.status.
 start() {
-	local name=$1 login=$2
+	local name=$1 login=$2 extra="" a
+	shift 2
+	for a in "$@"; do
+		extra+=" $(printf '%q' "$a")"
+	done
 	tmx new-session -d -s "$name" -x 120 -y 40 \
 		-e TERM=xterm-256color -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 \
-		"'$DESK_BIN' --host '$DESK_HOST' --port '$DESK_PORT' --user '$login' --log '$work/$name.log' --debug; echo \$? >'$work/$name.status'"
+		"${START_ENV:+env $START_ENV }'$DESK_BIN' --host '$DESK_HOST' --port '$DESK_PORT' --user '$login' --log '$work/$name.log' --debug$extra; echo \$? >'$work/$name.status'"
 	# Keep the pane (and its last screen) after the shell exits.
 	tmx set-option -t "$name" remain-on-exit on >/dev/null
 }
@@ -208,6 +215,36 @@ pressed=0
 press() {
 	pressed=$((pressed + $# - 1))
 	keys "$@"
+}
+
+# click NAME X Y [double]: a left click (press and release) at column X, row Y of NAME's
+# screen (0-based), as an xterm reports it (X10 encoding: the console's terminal type asks
+# for it); "double" sends two clicks at once. Not counted as keys.
+click() {
+	local name=$1 x=$2 y=$3 n=1 seq="" i cx cy
+	[[ ${4:-} == double ]] && n=2
+	printf -v cx "\\x%02x" $((33 + x))
+	printf -v cy "\\x%02x" $((33 + y))
+	for ((i = 0; i < n; i++)); do
+		seq+="\e[M ${cx}${cy}\e[M#${cx}${cy}"
+	done
+	tmx send-keys -t "$name" -l "$(printf '%b' "$seq")"
+}
+
+# wheel NAME X Y up|down: one step of the mouse wheel at column X, row Y (0-based).
+wheel() {
+	local name=$1 x=$2 y=$3 b cx cy
+	[[ $4 == up ]] && b='`' || b=a # buttons 4 and 5: 64 and 65, plus 32
+	printf -v cx "\\x%02x" $((33 + x))
+	printf -v cy "\\x%02x" $((33 + y))
+	tmx send-keys -t "$name" -l "$(printf '%b' "\e[M${b}${cx}${cy}")"
+}
+
+# row_of NAME TEXT: the 0-based screen row of the first line holding TEXT (nothing if none).
+row_of() {
+	local n
+	n=$(screen "$1" | grep -n -m 1 -F -- "$2" | cut -d: -f1) || true
+	[[ -n $n ]] && echo $((n - 1))
 }
 
 # login NAME WHO: from the login screen (login prefilled), the password demo; wait for WHO in
