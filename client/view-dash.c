@@ -1315,6 +1315,11 @@ static bool dash_key(int type, wint_t ch)
 	return true;
 }
 
+bool view_dash_allowed(void)
+{
+	return may_watch();
+}
+
 bool view_dash_hotkey(int type, wint_t ch)
 {
 	if (!key_is(type, ch, DASH_KEY))

@@ -178,6 +178,7 @@ static struct keyhelp queue_keys[] = {
     {":", "cmd", true},
     {"n", "new", true},
     {"s", "sort", true},
+    {"D", "dashboard", false}, /* in the footer for supervisors (queue_enter) */
     {"?", "help", true},
     {"q", "quit", true},
     {"Tab", "switch between the views and the list", false},
@@ -195,6 +196,7 @@ static struct keyhelp queue_keys[] = {
      false},
     {"s", "sort by SLA time left (s again: the view's order; :sort for others)", false},
     {"r", "reload", false},
+    {"D", "supervisors and administrators: the live dashboard", false},
     {"mouse",
      "click a row or view to select it; click it again (or double-click) to open; "
      "the wheel scrolls",
@@ -1892,6 +1894,9 @@ static void queue_draw(struct rect r)
 
 static void queue_enter(void)
 {
+	for (struct keyhelp *k = queue_keys; k->key != NULL; k++)
+		if (strcmp(k->key, "D") == 0 && strcmp(k->what, "dashboard") == 0)
+			k->footer = view_dash_allowed();
 	if (qv.filter.buf == NULL) {
 		te_init(&qv.filter, 100, false);
 	}

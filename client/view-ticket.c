@@ -50,6 +50,7 @@ static struct {
 	struct slacell cells[2 * SLA_NKINDS];
 	int ncells;
 	int drawn_cols, drawn_lines;
+	const struct view *back; /* where q goes: the dashboard or the lists */
 } tv;
 
 /* Rebuilt on every draw: what is on offer changes with the ticket and with an open dialog. */
@@ -152,6 +153,9 @@ const char *view_ticket_question(void)
 
 void view_ticket_open(int64_t id)
 {
+	/* Opened from the dashboard: back to it; from anywhere else: the lists. */
+	if (app.view != &view_ticket)
+		tv.back = app.view == &view_dash ? &view_dash : &view_queue;
 	if (id != tv.id) {
 		actions_leave();
 		free_content();
@@ -752,9 +756,11 @@ static bool ticket_key(int type, wint_t ch)
 	}
 	if (key_is(type, ch, 'q') || key_is(type, ch, KEY_ESCAPE) || key_fn(type, ch, KEY_LEFT) ||
 	    key_fn(type, ch, KEY_BACKSPACE)) {
-		app_set_view(&view_queue);
+		app_set_view(tv.back != NULL ? tv.back : &view_queue);
 		return true;
 	}
+	if (view_dash_hotkey(type, ch))
+		return true;
 	if (key_is(type, ch, KEY_CTRL('R'))) {
 		fetch();
 		return true;

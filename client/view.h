@@ -69,6 +69,8 @@ bool view_create_is_open(void);
 /* The dashboard's key (D) pressed in another view: opens the supervisor dashboard, or says on
  * the status line that the agent's role may not watch it. False for any other key. */
 bool view_dash_hotkey(int type, wint_t ch);
+/* The agent's role may watch the dashboard (supervisors, administrators). */
+bool view_dash_allowed(void);
 /* A "dashboard" push from deskd (app.c routes it here). */
 void view_dash_push(const msgpack_object *m);
 

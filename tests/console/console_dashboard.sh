@@ -397,7 +397,9 @@ keys sam Enter
 expect_re sam "^ $t2 +Dashboard breach" "the detail of $t2" >/dev/null
 expect sam "P1  (override: Breached" "the override in the detail"
 keys sam q
-expect sam "Open tickets" "the ticket views after q"
+expect sam "Attention (" "the dashboard again after q from a ticket it opened"
+keys sam D
+expect sam "Open tickets" "the ticket views after D closes the dashboard"
 keys sam D
 expect sam "Attention (" "the dashboard again after D"
 check_queues sam
