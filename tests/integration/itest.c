@@ -23,88 +23,17 @@
 #include <unistd.h>
 
 #include "pclient.h"
+#include "ptest.h"
 #include "proto.h"
 #include "ticket.h"
 #include "util.h"
 
 #define PUSH_WAIT_MS 5000 /* how long a change may take to reach a subscriber */
-#define MAX_CLIENTS  16
 
 static const char *g_host = "127.0.0.1";
 static int g_port = PROTO_DEFAULT_PORT;
 static int g_port2; /* DESK_PORT2, a second deskd on the same database; 0 if there is none */
 static int g_seq;   /* makes subjects and client keys unique within and across runs */
-
-/* Per-test state: the first failure's reason, and what to release afterwards. */
-static struct {
-	char why[768];
-	bool skip;
-	struct pclient *clients[MAX_CLIENTS];
-	int nclients;
-	struct pc_msg **msgs;
-	size_t nmsgs, capmsgs;
-} T;
-
-static void fail_at(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void fail_at(int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (T.why[0] != '\0')
-		return; /* keep the first, most specific reason */
-	n = snprintf(T.why, sizeof(T.why), "line %d: ", line);
-	va_start(ap, fmt);
-	vsnprintf(T.why + n, sizeof(T.why) - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-#define FAIL(...)                                                                                  \
-	do {                                                                                       \
-		fail_at(__LINE__, __VA_ARGS__);                                                    \
-		return false;                                                                      \
-	} while (0)
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			FAIL(__VA_ARGS__);                                                         \
-	} while (0)
-/* For helpers that already recorded why they failed. */
-#define NEED(x)                                                                                    \
-	do {                                                                                       \
-		if (!(x))                                                                          \
-			return false;                                                              \
-	} while (0)
-
-static struct pc_msg *keep(struct pc_msg *m)
-{
-	if (m == NULL)
-		return NULL;
-	if (T.nmsgs == T.capmsgs) {
-		T.capmsgs = T.capmsgs ? T.capmsgs * 2 : 64;
-		T.msgs = xrealloc(T.msgs, T.capmsgs * sizeof(*T.msgs));
-	}
-	T.msgs[T.nmsgs++] = m;
-	return m;
-}
-
-static void test_cleanup(void)
-{
-	for (size_t i = 0; i < T.nmsgs; i++)
-		pc_msg_free(T.msgs[i]);
-	for (int i = 0; i < T.nclients; i++)
-		pc_free(T.clients[i]);
-	free(T.msgs);
-	memset(&T, 0, sizeof(T));
-}
-
-static const char *describe(const struct pc_msg *m)
-{
-	static char buf[256];
-
-	return pc_describe(m, buf, sizeof(buf));
-}
 
 /* ---------------------------------------------------------------- connections and calls */
 
@@ -113,7 +42,7 @@ static struct pclient *conn_on_at(int line, int port)
 	char err[256];
 	struct pclient *pc;
 
-	if (T.nclients == MAX_CLIENTS) {
+	if (T.nclients == PTEST_MAX_CLIENTS) {
 		fail_at(line, "too many clients in one test");
 		return NULL;
 	}
