@@ -123,9 +123,11 @@ static struct {
 	bool loading, loaded, stale;
 	struct ticket **pg; /* the pages of the list being loaded, gathered */
 	size_t npg;
-	size_t pg_asked;  /* tickets the pages so far held */
-	int64_t pg_total; /* what the first page said the view holds */
-	bool fresh;       /* a newly chosen view: the first reply places the cursor */
+	size_t pg_asked;   /* tickets the pages so far held */
+	int64_t pg_total;  /* what the first page said the view holds */
+	bool pg_capped;    /* ... and that it holds more (deskd counts up to LIST_COUNT_MAX) */
+	bool total_capped; /* total is "at least" */
+	bool fresh;        /* a newly chosen view: the first reply places the cursor */
 	char error[256];
 	/* Pushes that arrived while a list was loading: the reply may predate them. */
 	struct ticket **early;
@@ -137,7 +139,8 @@ static struct {
 	int ppage;
 
 	/* Counts queue.list does not give: my open tickets, resolved ones. */
-	int64_t cnt_mine, cnt_resolved; /* -1 until known */
+	int64_t cnt_mine, cnt_resolved;            /* -1 until known */
+	bool cnt_mine_capped, cnt_resolved_capped; /* "at least" counts */
 	struct event *counts_ev;
 	int counts_inflight;
 	bool counts_again;
@@ -538,6 +541,13 @@ static void clear_pages(void)
 static bool send_page(size_t offset);
 static void list_done(void);
 
+/* The reply's total is a lower bound (ticket.list's total_capped). */
+static bool capped(const msgpack_object *r)
+{
+	const msgpack_object *c = mp_get(r, "total_capped");
+	return c != NULL && c->type == MSGPACK_OBJECT_BOOLEAN && c->via.boolean;
+}
+
 /* A page of the list: gathered until the view is whole (or at its bound), then shown at
  * once, so that the list never shows half of itself. */
 static void list_reply(const msgpack_object *r, void *arg)
@@ -563,8 +573,10 @@ static void list_reply(const msgpack_object *r, void *arg)
 	}
 	arr = mp_get(r, "tickets");
 	total = mp_get(r, "total");
-	if (qv.npg == 0)
+	if (qv.npg == 0) {
 		qv.pg_total = mp_is_int(total) ? mp_int(total) : -1;
+		qv.pg_capped = capped(r);
+	}
 	if (arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY) {
 		got = arr->via.array.size;
 		qv.pg = xrealloc(qv.pg, (qv.npg + got + 1) * sizeof(*qv.pg));
@@ -623,6 +635,7 @@ static void list_done(void)
 	/* The server's order already, except intake's "unassigned first". */
 	qsort(qv.rows, qv.n, sizeof(*qv.rows), row_order);
 	qv.total = qv.pg_total >= (int64_t)qv.n ? qv.pg_total : (int64_t)qv.n;
+	qv.total_capped = qv.pg_capped && qv.pg_total >= (int64_t)qv.n;
 	relayout(&a);
 	/* A group opening its escalations starts on the oldest one nobody has taken: the one
 	 * to take next. */
@@ -770,10 +783,13 @@ static void counts_reply(const msgpack_object *r, void *arg)
 
 	qv.counts_inflight--;
 	if (r != NULL && reply_ok(r) && mp_is_int(total)) {
-		if ((uintptr_t)arg == V_MINE)
+		if ((uintptr_t)arg == V_MINE) {
 			qv.cnt_mine = mp_int(total);
-		else
+			qv.cnt_mine_capped = capped(r);
+		} else {
 			qv.cnt_resolved = mp_int(total);
+			qv.cnt_resolved_capped = capped(r);
+		}
 		if (app.view == &view_queue)
 			app_redraw();
 	}
@@ -1614,7 +1630,8 @@ static void list_title(char *buf, size_t len)
 	size_t unassigned = 0;
 
 	if ((int64_t)qv.n < qv.total)
-		snprintf(count, sizeof(count), "(%zu of %lld)", qv.n, (long long)qv.total);
+		snprintf(count, sizeof(count), "(%zu of %lld%s)", qv.n, (long long)qv.total,
+		         qv.total_capped ? "+" : "");
 	else
 		snprintf(count, sizeof(count), "(%zu)", qv.n);
 	switch (cur_kind()) {
@@ -1808,6 +1825,13 @@ static void tick_rows(int64_t mono)
 	}
 }
 
+/* The count is a lower bound: deskd stopped counting at LIST_COUNT_MAX. */
+static bool entry_count_capped(const struct ventry *e)
+{
+	return (e->kind == V_MINE && qv.cnt_mine_capped) ||
+	       (e->kind == V_RESOLVED && qv.cnt_resolved_capped);
+}
+
 static void entry_count_text(const struct ventry *e, char *buf, size_t len)
 {
 	int64_t n = entry_count(e);
@@ -1818,7 +1842,7 @@ static void entry_count_text(const struct ventry *e, char *buf, size_t len)
 	else if (n > 99999)
 		snprintf(buf, len, "99999+");
 	else
-		snprintf(buf, len, "%lld", (long long)n);
+		snprintf(buf, len, "%lld%s", (long long)n, entry_count_capped(e) ? "+" : "");
 }
 
 static void draw_entry(int y, int x, int w, size_t i)

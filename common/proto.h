@@ -16,6 +16,7 @@
 #define PROTO_MAX_INFLIGHT 32                /* requests awaiting a reply, per connection */
 #define PROTO_MAX_OUTPUT   (8 * 1024 * 1024) /* queued output before a slow peer is dropped */
 #define PROTO_LIST_MAX     500               /* ticket.list page size limit */
+#define LIST_COUNT_MAX     10000             /* ticket.list counts matches up to this */
 
 /* Field limits, in characters (code points) for text. */
 #define LIMIT_SUBJECT     200

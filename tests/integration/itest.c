@@ -5404,6 +5404,64 @@ static bool test_sla_list_frame_max(void)
 	return true;
 }
 
+/* ticket.list counts matches up to LIST_COUNT_MAX: past it, `total` says LIST_COUNT_MAX and
+ * `total_capped` is true, and pages beyond the cap still come (the count is a bound for the
+ * display, not for paging). The tickets go in with triggers off: only their count matters. */
+static bool test_list_count_capped(void)
+{
+	struct pclient *a;
+	struct scope sc;
+	struct pc_msg *m;
+	char sql[1024], out[256];
+	const msgpack_object *cap;
+
+	if (!need_db())
+		return false;
+	SCOPE(&sc, "24x7", 75, "(4, 'resolution', 36000)");
+	snprintf(
+	    sql, sizeof(sql),
+	    "SET session_replication_role = replica;"
+	    "INSERT INTO tickets (subject, priority, queue_id, requester_id, channel, created_by)"
+	    " SELECT 'itest count ' || g, 4, (SELECT id FROM queues WHERE name = 'Service Desk'),"
+	    "        %" PRId64 ", 'phone', (SELECT id FROM agents WHERE login = 'ana')"
+	    "   FROM generate_series(1, %d) g",
+	    sc.requester_id, LIST_COUNT_MAX + 7);
+	PSQL(sql, out);
+	NEED(a = AGENT("ana"));
+
+	m = keep(pc_call(a, "ticket.list", "li", "requester_id", sc.requester_id, "limit", 1));
+	CHECK(m != NULL && pc_ok(m), "ticket.list: %s", m != NULL ? describe(m) : pc_error(a));
+	cap = pc_at(m->map, "total_capped");
+	CHECK(pc_int_or(m->map, "total", -1) == LIST_COUNT_MAX, "total %" PRId64 " past the cap",
+	      pc_int_or(m->map, "total", -1));
+	CHECK(cap != NULL && cap->type == MSGPACK_OBJECT_BOOLEAN && cap->via.boolean,
+	      "total_capped is not true past the cap");
+
+	/* The last page, past the cap: sorted by key, the newest seven. */
+	m = keep(pc_call(a, "ticket.list", "lsii", "requester_id", sc.requester_id, "sort", "key",
+	                 "limit", 100, "offset", LIST_COUNT_MAX));
+	CHECK(m != NULL && pc_ok(m), "ticket.list: %s", m != NULL ? describe(m) : pc_error(a));
+	CHECK(list_len(m) == 7, "%u tickets past offset %d, want 7", list_len(m), LIST_COUNT_MAX);
+
+	/* Under the cap the count is exact and says so. */
+	snprintf(sql, sizeof(sql),
+	         "SET session_replication_role = replica;"
+	         "UPDATE tickets SET status = 'cancelled' WHERE id IN (SELECT id FROM tickets"
+	         " WHERE requester_id = %" PRId64 " ORDER BY id LIMIT 17)",
+	         sc.requester_id);
+	PSQL(sql, out);
+	m = keep(pc_call(a, "ticket.list", "lsi", "requester_id", sc.requester_id, "status",
+	                 "cancelled", "limit", 5));
+	CHECK(m != NULL && pc_ok(m), "ticket.list: %s", m != NULL ? describe(m) : pc_error(a));
+	cap = pc_at(m->map, "total_capped");
+	CHECK(pc_int_or(m->map, "total", -1) == 17 && list_len(m) == 5,
+	      "total %" PRId64 ", %u listed; want 17 and 5", pc_int_or(m->map, "total", -1),
+	      list_len(m));
+	CHECK(cap != NULL && cap->type == MSGPACK_OBJECT_BOOLEAN && !cap->via.boolean,
+	      "total_capped is not false under the cap");
+	return true;
+}
+
 static const struct {
 	const char *name;
 	bool (*fn)(void);
@@ -5478,6 +5536,7 @@ static const struct {
     {"sla_list_due", test_sla_list_due},
     {"sla_alert_order", test_sla_alert_order},
     {"sla_list_frame_max", test_sla_list_frame_max},
+    {"list_count_capped", test_list_count_capped},
 };
 
 static bool selected(const char *name, int argc, char **argv)
