@@ -1,14 +1,26 @@
 /* deskbench.c - closed-loop ticket.create load generator for deskd, and the matching pgbench
- * script so the daemon's rate can be compared with the database's own.
+ * script so the daemon's rate can be compared with the database's own; and the round-trip
+ * time of one read request, repeated.
  *
  *   deskbench [--host H] [--port P] [--conns N] [--seconds S] [--warmup W]
  *             [--login L] [--password PW]
  *   deskbench --pgbench-script FILE [--actor AGENT_ID]
+ *   deskbench --request "OP [KEY=VALUE ...]" [--iterations N] [--min-iterations M]
+ *             [--max-seconds S] [--warm K] [--host H] [--port P] [--login L] [--password PW]
  *
- * Each of N threads owns one connection (hello + login) and keeps exactly one ticket.create
- * outstanding. Samples are taken only for requests started after the warm-up and answered
- * before the end, so the rate and the percentiles describe the same window. Output is one
- * "name: value" per line for scripts (tests/bench/run-bench.sh). */
+ * Load mode: each of N threads owns one connection (hello + login) and keeps exactly one
+ * ticket.create outstanding. Samples are taken only for requests started after the warm-up and
+ * answered before the end, so the rate and the percentiles describe the same window.
+ *
+ * Request mode (tests/bench/run-reports.sh): one connection sends the request K times unmeasured,
+ * then N times measured, one at a time, each timed from sending to the complete reply; it stops
+ * early once M have been measured and S seconds have passed. VALUE is true/false, an integer,
+ * [a,b,...] (an array of strings) or else a string. OP "dashboard" times dashboard.subscribe
+ * until the dashboard push arrives, then unsubscribes and waits 1.2 s so that deskd drops its
+ * cached push (it does so on its next one-second tick with nobody watching): every sample is a
+ * full computation of the panels.
+ *
+ * Output is one "name: value" per line for scripts (tests/bench/run-bench.sh). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -35,6 +47,9 @@ struct opts {
 	const char *password;
 	const char *pgbench_script;
 	int64_t actor;
+	const char *request; /* request mode */
+	int iterations, min_iterations, warm;
+	int max_seconds;
 };
 
 struct worker {
@@ -69,7 +84,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: deskbench [--host H] [--port P] [--conns N] [--seconds S] [--warmup W]\n"
 	           "                 [--login L] [--password PW]\n"
-	           "       deskbench --pgbench-script FILE [--actor AGENT_ID]\n");
+	           "       deskbench --pgbench-script FILE [--actor AGENT_ID]\n"
+	           "       deskbench --request \"OP [KEY=VALUE ...]\" [--iterations N]\n"
+	           "                 [--min-iterations M] [--max-seconds S] [--warm K]\n"
+	           "                 [--host H] [--port P] [--login L] [--password PW]\n");
 }
 
 static void record(struct worker *w, int64_t us)
@@ -204,6 +222,213 @@ static int write_pgbench_script(const struct opts *o)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- request mode */
+
+#define REQ_MAX_FIELDS 32
+#define REQ_TIMEOUT_MS 300000 /* a report over a year may take a while */
+#define DASH_PAUSE_NS  1200000000L
+
+struct request {
+	char *buf; /* the spec, cut into op, keys and values in place */
+	const char *op;
+	const char *key[REQ_MAX_FIELDS], *val[REQ_MAX_FIELDS];
+	uint32_t n;
+};
+
+/* "OP k=v k=v" into rq (which points into its own copy). 0, or -1 with a message. */
+static int parse_request(const char *spec, struct request *rq)
+{
+	char *save = NULL, *tok;
+
+	*rq = (struct request){.buf = xstrdup(spec)};
+	rq->op = strtok_r(rq->buf, " \t", &save);
+	if (rq->op == NULL) {
+		fprintf(stderr, "deskbench: --request needs an op\n");
+		return -1;
+	}
+	while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+		char *eq = strchr(tok, '=');
+		if (eq == NULL || eq == tok) {
+			fprintf(stderr, "deskbench: --request: \"%s\" is not KEY=VALUE\n", tok);
+			return -1;
+		}
+		if (rq->n == REQ_MAX_FIELDS) {
+			fprintf(stderr, "deskbench: --request: more than %d fields\n",
+			        REQ_MAX_FIELDS);
+			return -1;
+		}
+		*eq = '\0';
+		rq->key[rq->n] = tok;
+		rq->val[rq->n++] = eq + 1;
+	}
+	return 0;
+}
+
+static void pack_value(msgpack_packer *pk, const char *v)
+{
+	int64_t i;
+	size_t len = strlen(v);
+
+	if (strcmp(v, "true") == 0) {
+		msgpack_pack_true(pk);
+	} else if (strcmp(v, "false") == 0) {
+		msgpack_pack_false(pk);
+	} else if (parse_i64(v, &i) == 0) {
+		msgpack_pack_int64(pk, i);
+	} else if (len >= 2 && v[0] == '[' && v[len - 1] == ']') {
+		uint32_t n = len == 2 ? 0 : 1;
+		for (size_t k = 1; k + 1 < len; k++)
+			n += v[k] == ',';
+		msgpack_pack_array(pk, n);
+		for (const char *p = v + 1; n > 0; n--) {
+			size_t w = strcspn(p, ",]");
+			pk_strn(pk, p, w);
+			p += w + 1;
+		}
+	} else {
+		pk_str(pk, v);
+	}
+}
+
+static uint32_t send_request(struct pclient *pc, const struct request *rq)
+{
+	msgpack_packer *pk = pc_req_begin(pc, rq->op, rq->n);
+
+	for (uint32_t i = 0; i < rq->n; i++) {
+		pk_str(pk, rq->key[i]);
+		pack_value(pk, rq->val[i]);
+	}
+	return pc_req_send(pc);
+}
+
+static bool is_dashboard_push(const struct pc_msg *m, void *arg)
+{
+	(void)arg;
+	return pc_streq(m->map, "push", "dashboard");
+}
+
+/* One timed exchange. Returns the reply (or the dashboard push), NULL after printing why. */
+static struct pc_msg *exchange(struct pclient *pc, const struct request *rq, int64_t *us)
+{
+	bool dash = strcmp(rq->op, "dashboard") == 0;
+	int64_t t0 = mono_us();
+	uint32_t rid = dash ? pc_send(pc, "dashboard.subscribe", "") : send_request(pc, rq);
+	struct pc_msg *m = rid == 0 ? NULL : pc_wait_reply(pc, rid);
+	char why[256];
+
+	if (!pc_ok(m)) {
+		fprintf(stderr, "deskbench: %s: %s\n", dash ? "dashboard.subscribe" : rq->op,
+		        m ? pc_describe(m, why, sizeof(why)) : pc_error(pc));
+		pc_msg_free(m);
+		return NULL;
+	}
+	if (dash) {
+		pc_msg_free(m);
+		m = pc_wait_push(pc, is_dashboard_push, NULL, REQ_TIMEOUT_MS);
+		if (m == NULL) {
+			fprintf(stderr, "deskbench: dashboard push: %s\n", pc_error(pc));
+			return NULL;
+		}
+	}
+	*us = mono_us() - t0;
+	if (dash) {
+		struct timespec pause = {DASH_PAUSE_NS / 1000000000L, DASH_PAUSE_NS % 1000000000L};
+		struct pc_msg *u = pc_call(pc, "dashboard.unsubscribe", "");
+		bool ok = pc_ok(u);
+		pc_msg_free(u);
+		if (!ok) {
+			fprintf(stderr, "deskbench: dashboard.unsubscribe: %s\n", pc_error(pc));
+			pc_msg_free(m);
+			return NULL;
+		}
+		nanosleep(&pause, NULL);
+		pc_drop_pushes(pc);
+	}
+	return m;
+}
+
+/* Encoded size of a decoded message: what came over the wire, less the frame header. */
+static size_t encoded_size(const struct pc_msg *m)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	size_t n;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_object(&pk, *m->map);
+	n = sb.size;
+	msgpack_sbuffer_destroy(&sb);
+	return n;
+}
+
+/* What the reply holds: tickets listed, report rows, or the dashboard's attention list. */
+static int64_t reply_rows(const struct pc_msg *m)
+{
+	static const char *const keys[] = {"tickets", "rows", "attention", NULL};
+
+	for (int i = 0; keys[i] != NULL; i++) {
+		const msgpack_object *o = pc_at(m->map, keys[i]);
+		if (o != NULL && o->type == MSGPACK_OBJECT_ARRAY)
+			return o->via.array.size;
+	}
+	return -1;
+}
+
+static int run_request(const struct opts *o)
+{
+	struct request rq;
+	struct worker w = {.o = o};
+	struct pc_msg *m = NULL;
+	int64_t us, started, sum = 0;
+	int rc = 1;
+
+	if (parse_request(o->request, &rq) < 0)
+		goto out;
+	if (setup(&w) < 0) {
+		fprintf(stderr, "deskbench: %s\n", w.err);
+		goto out;
+	}
+	pc_set_timeout(w.pc, REQ_TIMEOUT_MS);
+	for (int i = 0; i < o->warm; i++) {
+		if ((m = exchange(w.pc, &rq, &us)) == NULL)
+			goto out;
+		pc_msg_free(m);
+		m = NULL;
+	}
+	started = mono_us();
+	for (int i = 0; i < o->iterations; i++) {
+		if (i >= o->min_iterations &&
+		    mono_us() - started >= (int64_t)o->max_seconds * 1000000)
+			break;
+		pc_msg_free(m);
+		if ((m = exchange(w.pc, &rq, &us)) == NULL)
+			goto out;
+		record(&w, us);
+		sum += us;
+	}
+	qsort(w.lat_us, w.nlat, sizeof(*w.lat_us), cmp_u32);
+	printf("request: %s\n", o->request);
+	printf("login: %s\n", o->login);
+	printf("warm: %d\n", o->warm);
+	printf("requests: %zu\n", w.nlat);
+	printf("p50_ms: %.3f\n", percentile_ms(w.lat_us, w.nlat, 50));
+	printf("p90_ms: %.3f\n", percentile_ms(w.lat_us, w.nlat, 90));
+	printf("min_ms: %.3f\n", w.lat_us[0] / 1000.0);
+	printf("max_ms: %.3f\n", w.lat_us[w.nlat - 1] / 1000.0);
+	printf("mean_ms: %.3f\n", (double)sum / (double)w.nlat / 1000.0);
+	printf("reply_bytes: %zu\n", encoded_size(m));
+	printf("rows: %" PRId64 "\n", reply_rows(m));
+	printf("total: %" PRId64 "\n", pc_int_or(m->map, "total", -1));
+	rc = 0;
+out:
+	pc_msg_free(m);
+	pc_free(w.pc);
+	free(w.lat_us);
+	free(rq.buf);
+	return rc;
+}
+
 static int parse_int_opt(const char *name, const char *arg, int64_t min, int64_t max, int64_t *out)
 {
 	if (parse_i64(arg, out) < 0 || *out < min || *out > max) {
@@ -227,6 +452,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"password", required_argument, NULL, 'P'},
 	    {"pgbench-script", required_argument, NULL, 'f'},
 	    {"actor", required_argument, NULL, 'a'},
+	    {"request", required_argument, NULL, 'r'},
+	    {"iterations", required_argument, NULL, 'n'},
+	    {"min-iterations", required_argument, NULL, 'm'},
+	    {"max-seconds", required_argument, NULL, 'x'},
+	    {"warm", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, '?'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -242,6 +472,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    .warmup = 2,
 	    .login = "ana",
 	    .password = "demo",
+	    .iterations = 20,
+	    .min_iterations = 3,
+	    .warm = 1,
+	    .max_seconds = 10,
 	};
 	if (env_port && *env_port) {
 		if (parse_int_opt("port (DESK_PORT)", env_port, 1, 65535, &v) < 0)
@@ -287,6 +521,29 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			o->actor = v;
 			break;
+		case 'r':
+			o->request = optarg;
+			break;
+		case 'n':
+			if (parse_int_opt("iterations", optarg, 1, 1000000, &v) < 0)
+				return -1;
+			o->iterations = (int)v;
+			break;
+		case 'm':
+			if (parse_int_opt("min-iterations", optarg, 1, 1000000, &v) < 0)
+				return -1;
+			o->min_iterations = (int)v;
+			break;
+		case 'x':
+			if (parse_int_opt("max-seconds", optarg, 1, 86400, &v) < 0)
+				return -1;
+			o->max_seconds = (int)v;
+			break;
+		case 'k':
+			if (parse_int_opt("warm", optarg, 0, 1000, &v) < 0)
+				return -1;
+			o->warm = (int)v;
+			break;
 		default:
 			usage(stderr);
 			return -1;
@@ -314,6 +571,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (o.pgbench_script != NULL)
 		return write_pgbench_script(&o);
+	if (o.request != NULL)
+		return run_request(&o);
 
 	w = xcalloc((size_t)o.conns, sizeof(*w));
 	if ((rc = pthread_barrier_init(&g_ready, NULL, (unsigned)o.conns + 1)) != 0 ||
