@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/listener.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -28,6 +30,12 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	}
 	snprintf(peer, sizeof(peer), "%s:%d", host, port);
 	evutil_make_socket_nonblocking(fd);
+	/* Replies go out as soon as they are written. With Nagle's algorithm on, the tail of a
+	 * reply longer than one segment waited for the console's delayed ACK: 40 ms more on a
+	 * 40 KB ticket list (docs/benchmarks.md). deskd already writes each reply whole. */
+	int one = 1;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
+		log_warn("%s: cannot set TCP_NODELAY: %s", peer, strerror(errno));
 	session_accept(srv, fd, peer);
 }
 
