@@ -489,6 +489,17 @@ SELECT p.subject, p.description, p.type, p.status, p.impact, p.urgency,
   FROM demo_plan p
  ORDER BY p.created_at;
 
+-- The functional escalations, as desk_ticket_escalate() records them: what the Escalations
+-- views show as the reason and the dashboard counts in its escalation rate.
+INSERT INTO ticket_escalations (ticket_id, at, kind, actor_id, from_queue_id, to_queue_id,
+                                reason, tried)
+SELECT t.id, p.escalated_at, 'functional', p.triage_id, p.sd_queue_id, p.queue_id,
+       'Beyond first-line fixes: needs the ' || p.queue || ' team',
+       'Checked the basics with the caller'
+  FROM demo_plan p JOIN tickets t ON t.subject = p.subject AND t.created_at = p.created_at
+ WHERE p.escalated_at IS NOT NULL
+ ORDER BY p.escalated_at;
+
 -- The history, in the form desk_ticket_update() writes it: one 'field' event per changed
 -- column, values as text.
 INSERT INTO ticket_events (ticket_id, at, actor_id, kind, field, old_value, new_value)
