@@ -5462,6 +5462,64 @@ static bool test_list_count_capped(void)
 	return true;
 }
 
+/* ticket.search: every word as a prefix, subject and description before the conversation,
+ * open=true leaves out closed and cancelled tickets, results in list form. */
+static bool test_ticket_search(void)
+{
+	struct pclient *a;
+	struct pc_msg *m;
+	struct tk ts, tc, tx;
+	char tok[64], subj[160], text[128];
+
+	NEED(a = AGENT("ana"));
+	snprintf(tok, sizeof(tok), "srch%d%" PRId64 "x%d", (int)getpid(), now_ms(), ++g_seq);
+	snprintf(subj, sizeof(subj), "Label printer %s jammed", tok);
+	CREATE(a, &ts, "s", "subject", subj);
+	CREATE(a, &tc, "s", "subject", "Search test: match in the conversation only");
+	EXPECT_OK(COMMENT(a, tc.id, "note", tok, 1), "note with the word");
+	snprintf(subj, sizeof(subj), "Cancelled %s request", tok);
+	CREATE(a, &tx, "s", "subject", subj);
+	MOVE(a, &tx, "cancelled");
+
+	/* A prefix of the word finds all three; the conversation-only match ranks below both
+	 * subject matches. */
+	snprintf(text, sizeof(text), "%.*s", (int)strlen(tok) - 2, tok);
+	m = keep(pc_call(a, "ticket.search", "s", "text", text));
+	CHECK(m != NULL && pc_ok(m), "ticket.search: %s", m != NULL ? describe(m) : pc_error(a));
+	CHECK(list_len(m) == 3, "%u results for a prefix, want 3", list_len(m));
+	CHECK(list_len(m) == 3 && pc_int_or(list_item(m, 2), "id", 0) == tc.id,
+	      "the conversation-only match is not last");
+	CHECK(list_has(m, ts.id) && list_has(m, tx.id), "a subject match is missing");
+	CHECK(list_len(m) == 0 || pc_is_nil(list_item(m, 0), "description"),
+	      "results are not in list form (description present)");
+
+	/* Every word must match, each as a prefix: "jam" finds "jammed" in one subject only. */
+	snprintf(text, sizeof(text), "%s JAM", tok);
+	m = keep(pc_call(a, "ticket.search", "s", "text", text));
+	CHECK(m != NULL && pc_ok(m) && list_len(m) == 1 && list_has(m, ts.id),
+	      "'%s' should find only the jammed printer (%u results)", text,
+	      m != NULL ? list_len(m) : 0);
+
+	/* open=true: the cancelled ticket goes. */
+	m = keep(pc_call(a, "ticket.search", "sb", "text", tok, "open", true));
+	CHECK(m != NULL && pc_ok(m) && list_len(m) == 2 && !list_has(m, tx.id),
+	      "open=true: %u results, cancelled one %s", m != NULL ? list_len(m) : 0,
+	      m != NULL && list_has(m, tx.id) ? "listed" : "absent");
+
+	/* limit, no match, bad requests. */
+	m = keep(pc_call(a, "ticket.search", "si", "text", tok, "limit", 1));
+	CHECK(m != NULL && pc_ok(m) && list_len(m) == 1, "limit 1: %u results",
+	      m != NULL ? list_len(m) : 0);
+	snprintf(text, sizeof(text), "%snomatch", tok);
+	m = keep(pc_call(a, "ticket.search", "s", "text", text));
+	CHECK(m != NULL && pc_ok(m) && list_len(m) == 0, "a word nobody wrote found %u",
+	      m != NULL ? list_len(m) : 0);
+	EXPECT_ERR(CALL(a, "ticket.search", "s", "text", ""), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.search", ""), "bad_request");
+	EXPECT_ERR(CALL(a, "ticket.search", "si", "text", tok, "limit", 0), "bad_request");
+	return true;
+}
+
 static const struct {
 	const char *name;
 	bool (*fn)(void);
@@ -5537,6 +5595,7 @@ static const struct {
     {"sla_alert_order", test_sla_alert_order},
     {"sla_list_frame_max", test_sla_list_frame_max},
     {"list_count_capped", test_list_count_capped},
+    {"ticket_search", test_ticket_search},
 };
 
 static bool selected(const char *name, int argc, char **argv)
