@@ -257,8 +257,14 @@ struct tevent *tevents_parse(const msgpack_object *arr, size_t *n)
 		e->kind = mp_strdup(kind);
 		e->actor = get_str(o, "actor", NULL);
 		e->field = get_str(o, "field", NULL);
-		e->old = get_str(o, "old", NULL);
-		e->new_ = get_str(o, "new", NULL);
+		/* Ids come with their names (old_label, new_label): the names are what people read.
+		 */
+		e->old = get_str(o, "old_label", NULL);
+		if (e->old == NULL)
+			e->old = get_str(o, "old", NULL);
+		e->new_ = get_str(o, "new_label", NULL);
+		if (e->new_ == NULL)
+			e->new_ = get_str(o, "new", NULL);
 		e->note = get_str(o, "note", NULL);
 	}
 	return ev;

@@ -519,11 +519,15 @@ static void event_text(const struct tevent *e, char *buf, size_t len)
 		k = (size_t)snprintf(buf, len, "%s: %s %s %s", e->kind, o,
 		                     ui_utf8 ? "\xe2\x86\x92" : "->", n);
 	} else {
+		/* "assignee_id" reads "assignee": the values are names (model.c). */
+		size_t fl = strlen(e->field);
+		int shown =
+		    fl > 3 && strcmp(e->field + fl - 3, "_id") == 0 ? (int)(fl - 3) : (int)fl;
 		short_value(o, sizeof(o), e->old);
 		short_value(n, sizeof(n), e->new_);
-		k = (size_t)snprintf(buf, len, "%s%s: %s %s %s",
-		                     strcmp(e->kind, "field") == 0 ? "" : "(SQL) ", e->field, o,
-		                     ui_utf8 ? "\xe2\x86\x92" : "->", n);
+		k = (size_t)snprintf(buf, len, "%s%.*s: %s %s %s",
+		                     strcmp(e->kind, "field") == 0 ? "" : "(SQL) ", shown, e->field,
+		                     o, ui_utf8 ? "\xe2\x86\x92" : "->", n);
 	}
 	if (e->note != NULL && e->note[0] != '\0' && k < len)
 		snprintf(buf + k, len - k, " %s %s", ui_dash(), e->note);

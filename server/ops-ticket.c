@@ -239,7 +239,8 @@ static const char SQL_GET_BY_NUMBER[] =
     " WHERE v.id = (SELECT t.id FROM tickets t WHERE t.number = $1)";
 static const char SQL_EVENTS[] =
     "SELECT e.id, (extract(epoch FROM e.at) * 1000)::bigint, a.login, e.kind, e.field,"
-    " e.old_value, e.new_value, e.note"
+    " e.old_value, e.new_value, e.note, desk_event_label(e.field, e.old_value),"
+    " desk_event_label(e.field, e.new_value)"
     " FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_id"
     " WHERE e.ticket_id = $1 ORDER BY e.id";
 
@@ -257,8 +258,8 @@ static const char SQL_COMMENTS[] =
 
 static void pack_event_row(msgpack_packer *pk, const PGresult *res, int i)
 {
-	static const char *const keys[] = {"id",    "at_ms", "actor", "kind",
-	                                   "field", "old",   "new",   "note"};
+	static const char *const keys[] = {"id",  "at_ms", "actor", "kind",      "field",
+	                                   "old", "new",   "note",  "old_label", "new_label"};
 
 	msgpack_pack_map(pk, ARRAY_LEN(keys));
 	pk_kint(pk, keys[0], db_get_int(res, i, 0));

@@ -263,6 +263,7 @@ keys carla G
 expect carla 'escalated: "Service Desk" → "Network"' "the escalation in the history"
 expect carla '"open" → "resolved"' "the resolution in the history"
 expect_re carla 'resolution_code: .* → "fixed"' "the resolution code in the history" >/dev/null
+expect carla 'queue: "Service Desk" → "Network"' "the queue change in the history, by name (not by id)"
 
 # ---- a second ticket: link to the problem, unlink, merge into the first --------------------
 keys ana q

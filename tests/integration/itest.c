@@ -1635,6 +1635,41 @@ static bool test_sql_change_pushed(void)
 	return true;
 }
 
+/* The history names what its ids point at: old_label / new_label beside old / new. */
+static bool test_event_labels(void)
+{
+	struct pclient *a;
+	struct pc_msg *g;
+	const msgpack_object *e;
+	struct tk t, u;
+	int64_t carla, q2;
+	char s[128], qname[128], raw[32];
+
+	NEED(a = AGENT("sam"));
+	CHECK((carla = agent_id(a, "carla")) > 0, "agent.list has no carla");
+	CHECK((q2 = queue_of_tier(a, 2, 0)) > 0, "no tier-2 queue");
+	unique(s, sizeof(s), "itest labels");
+	CREATE(a, &t, "s", "subject", s);
+	EXPECT_OK(CALL(a, "ticket.update", "llll", "id", t.id, "version", t.version, "queue_id", q2,
+	               "assignee_id", carla),
+	          "move and assign");
+	NEED(g = GET(a, t.id, &u));
+	CHECK(pc_str(g->map, "ticket.queue", qname, sizeof(qname)), "ticket.get has no queue name");
+
+	CHECK((e = find_event(g, "field", "assignee_id")) != NULL, "no assignee_id event");
+	snprintf(raw, sizeof(raw), "%" PRId64, carla);
+	CHECK(e == NULL || (pc_streq(e, "new", raw) && pc_streq(e, "new_label", "carla") &&
+	                    pc_is_nil(e, "old") && pc_is_nil(e, "old_label")),
+	      "assignee_id event: new should be %s labelled carla, old nil", raw);
+	CHECK((e = find_event(g, "field", "queue_id")) != NULL, "no queue_id event");
+	CHECK(e == NULL ||
+	          (pc_streq(e, "old_label", "Service Desk") && pc_streq(e, "new_label", qname)),
+	      "queue_id event: labels should be Service Desk -> %s", qname);
+	CHECK((e = find_event(g, "created", NULL)) != NULL && pc_is_nil(e, "new_label"),
+	      "the created event has a label");
+	return true;
+}
+
 static bool test_queue_move_push(void)
 {
 	struct pclient *a, *watcher;
@@ -5557,6 +5592,7 @@ static const struct {
     {"sql_change_pushed", test_sql_change_pushed},
     {"queue_move_push", test_queue_move_push},
     {"events_append_only", test_events_append_only},
+    {"event_labels", test_event_labels},
     {"pipelined_requests", test_pipelined_requests},
     {"fragmented_and_coalesced_frames", test_fragmented_and_coalesced_frames},
     {"subscribe_twice_unsubscribe", test_subscribe_twice_unsubscribe},
