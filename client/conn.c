@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/dns.h>
 #include <event2/util.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -38,6 +39,7 @@ struct conn {
 	void *arg;
 
 	enum conn_state state;
+	struct evdns_base *dns; /* host names resolve on the loop, not in a blocking call */
 	struct bufferevent *bev;
 	struct event *retry_ev;
 	int64_t retry_at; /* monotonic ms of the next attempt */
@@ -396,9 +398,9 @@ static void conn_connect(struct conn *c)
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->ping_out = false;
 	set_state(c, CONN_CONNECTING, NULL);
-	/* No DNS base: names resolve synchronously. The host is normally a loopback address
-	 * or an SSH tunnel end, where that costs nothing. */
-	if (bufferevent_socket_connect_hostname(c->bev, NULL, AF_UNSPEC, c->host, c->port) < 0) {
+	/* A name is resolved by evdns on the loop (a numeric address at once): an unreachable
+	 * name server never freezes the keyboard. A failed lookup arrives in event_cb. */
+	if (bufferevent_socket_connect_hostname(c->bev, c->dns, AF_UNSPEC, c->host, c->port) < 0) {
 		conn_drop(c, "cannot connect");
 		return;
 	}
@@ -468,6 +470,12 @@ struct conn *conn_new(struct event_base *base, const char *host, int port,
 		log_error("cannot create connection timers");
 		abort();
 	}
+	/* /etc/resolv.conf and /etc/hosts, as the C library would read them. */
+	c->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+	if (c->dns == NULL) {
+		log_error("cannot create the name resolver");
+		abort();
+	}
 	return c;
 }
 
@@ -481,7 +489,8 @@ void conn_free(struct conn *c)
 	if (c == NULL)
 		return;
 	if (c->bev != NULL)
-		bufferevent_free(c->bev);
+		bufferevent_free(c->bev); /* cancels its lookup, if one is under way */
+	evdns_base_free(c->dns, 0);
 	event_free(c->retry_ev);
 	event_free(c->ping_ev);
 	for (size_t i = 0; i < c->npend; i++)
