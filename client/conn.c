@@ -470,12 +470,11 @@ struct conn *conn_new(struct event_base *base, const char *host, int port,
 		log_error("cannot create connection timers");
 		abort();
 	}
-	/* /etc/resolv.conf and /etc/hosts, as the C library would read them. */
+	/* /etc/resolv.conf and /etc/hosts, as the C library would read them. Without it (out
+	 * of memory at start) names resolve in a blocking call, as libevent does with no base. */
 	c->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
-	if (c->dns == NULL) {
-		log_error("cannot create the name resolver");
-		abort();
-	}
+	if (c->dns == NULL)
+		log_warn("cannot create the name resolver; host names will resolve synchronously");
 	return c;
 }
 
@@ -490,7 +489,8 @@ void conn_free(struct conn *c)
 		return;
 	if (c->bev != NULL)
 		bufferevent_free(c->bev); /* cancels its lookup, if one is under way */
-	evdns_base_free(c->dns, 0);
+	if (c->dns != NULL)
+		evdns_base_free(c->dns, 0);
 	event_free(c->retry_ev);
 	event_free(c->ping_ev);
 	for (size_t i = 0; i < c->npend; i++)
