@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pclient.h"
 #include "proto.h"
@@ -48,6 +49,7 @@ struct opts {
 	const char *pgbench_script;
 	int64_t actor;
 	const char *request; /* request mode */
+	int fanout;          /* fan-out mode: this many subscribers */
 	int iterations, min_iterations, warm;
 	int max_seconds;
 };
@@ -87,6 +89,8 @@ static void usage(FILE *f)
 	           "       deskbench --pgbench-script FILE [--actor AGENT_ID]\n"
 	           "       deskbench --request \"OP [KEY=VALUE ...]\" [--iterations N]\n"
 	           "                 [--min-iterations M] [--max-seconds S] [--warm K]\n"
+	           "                 [--host H] [--port P] [--login L] [--password PW]\n"
+	           "       deskbench --fanout N [--iterations R] [--warm K]\n"
 	           "                 [--host H] [--port P] [--login L] [--password PW]\n");
 }
 
@@ -440,6 +444,145 @@ static int parse_int_opt(const char *name, const char *arg, int64_t min, int64_t
 	return 0;
 }
 
+
+/* ---------------------------------------------------------------- fan-out mode */
+
+#define FANOUT_WAIT_US 30000000 /* a push later than this is lost */
+
+struct sub {
+	pthread_t thread;
+	struct worker w; /* its connection */
+	int want;        /* created pushes to collect */
+	int64_t *id, *at_us;
+	volatile int got; /* written by this thread only; read by the writer */
+	bool failed;
+};
+
+static bool is_created_push(const struct pc_msg *m, void *arg)
+{
+	(void)arg;
+	return pc_streq(m->map, "push", "ticket") && pc_streq(m->map, "change", "created");
+}
+
+static void *sub_main(void *arg)
+{
+	struct sub *sb = arg;
+
+	while (sb->got < sb->want) {
+		struct pc_msg *m = pc_wait_push(sb->w.pc, is_created_push, NULL, 60000);
+		if (m == NULL) {
+			sb->failed = true;
+			break;
+		}
+		sb->at_us[sb->got] = mono_us();
+		sb->id[sb->got] = pc_int_or(m->map, "ticket.id", 0);
+		__atomic_store_n(&sb->got, sb->got + 1, __ATOMIC_RELEASE);
+		pc_msg_free(m);
+	}
+	return NULL;
+}
+
+/* N consoles subscribed to every queue, one agent creating tickets one at a time: how long
+ * from sending a ticket.create until each subscriber holds the push, against the create's own
+ * round trip. Each round waits for every subscriber before the next. */
+static int run_fanout(const struct opts *o)
+{
+	int rounds = o->warm + o->iterations, n = o->fanout, rc = 1;
+	struct sub *subs = xcalloc((size_t)n, sizeof(*subs));
+	struct worker wr = {.o = o};
+	int64_t *sent = xcalloc((size_t)rounds, sizeof(*sent));
+	int64_t *ids = xcalloc((size_t)rounds, sizeof(*ids));
+	struct worker create_lat = {.o = o}, push_lat = {.o = o}, last_lat = {.o = o};
+	char subject[64];
+
+	for (int i = 0; i < n; i++) {
+		subs[i].w.o = o;
+		subs[i].want = rounds;
+		subs[i].id = xcalloc((size_t)rounds, sizeof(int64_t));
+		subs[i].at_us = xcalloc((size_t)rounds, sizeof(int64_t));
+		struct pc_msg *m = NULL;
+		if (setup(&subs[i].w) < 0 ||
+		    !pc_ok(m = pc_call(subs[i].w.pc, "subscribe", "i", "queue_id", 0))) {
+			fprintf(stderr, "deskbench: subscriber %d: %s\n", i,
+			        subs[i].w.err[0] ? subs[i].w.err : "subscribe failed");
+			pc_msg_free(m);
+			goto out;
+		}
+		pc_msg_free(m);
+		if (pthread_create(&subs[i].thread, NULL, sub_main, &subs[i]) != 0) {
+			fprintf(stderr, "deskbench: pthread_create failed\n");
+			goto out;
+		}
+	}
+	if (setup(&wr) < 0) {
+		fprintf(stderr, "deskbench: %s\n", wr.err);
+		goto out;
+	}
+	for (int r = 0; r < rounds; r++) {
+		snprintf(subject, sizeof(subject), "Fan-out ticket %d", r + 1);
+		sent[r] = mono_us();
+		struct pc_msg *m = pc_call(wr.pc, "ticket.create", "sssiis", "subject", subject,
+		                           "description", "", "type", "incident", "impact", 3,
+		                           "urgency", 3, "channel", "phone");
+		int64_t replied = mono_us();
+		if (!pc_ok(m)) {
+			char why[160];
+			fprintf(stderr, "deskbench: ticket.create: %s\n",
+			        m ? pc_describe(m, why, sizeof(why)) : pc_error(wr.pc));
+			pc_msg_free(m);
+			goto out;
+		}
+		ids[r] = pc_int_or(m->map, "ticket.id", 0);
+		pc_msg_free(m);
+		if (r >= o->warm)
+			record(&create_lat, replied - sent[r]);
+		for (int i = 0; i < n; i++) {
+			while (__atomic_load_n(&subs[i].got, __ATOMIC_ACQUIRE) <= r && !subs[i].failed &&
+			       mono_us() - sent[r] < FANOUT_WAIT_US) {
+				struct timespec ms = {0, 200000};
+				nanosleep(&ms, NULL);
+			}
+			if (__atomic_load_n(&subs[i].got, __ATOMIC_ACQUIRE) <= r) {
+				fprintf(stderr, "deskbench: subscriber %d did not get ticket %" PRId64 "\n",
+				        i, ids[r]);
+				goto out;
+			}
+		}
+	}
+	for (int r = o->warm; r < rounds; r++) {
+		int64_t last = 0;
+		for (int i = 0; i < n; i++) {
+			/* Pushes come in commit order, one per create: round r is the r-th. */
+			if (subs[i].id[r] != ids[r]) {
+				fprintf(stderr, "deskbench: subscriber %d: push %d is ticket %" PRId64
+				                ", not %" PRId64 "\n", i, r, subs[i].id[r], ids[r]);
+				goto out;
+			}
+			int64_t d = subs[i].at_us[r] - sent[r];
+			record(&push_lat, d);
+			last = d > last ? d : last;
+		}
+		record(&last_lat, last);
+	}
+	qsort(create_lat.lat_us, create_lat.nlat, sizeof(uint32_t), cmp_u32);
+	qsort(push_lat.lat_us, push_lat.nlat, sizeof(uint32_t), cmp_u32);
+	qsort(last_lat.lat_us, last_lat.nlat, sizeof(uint32_t), cmp_u32);
+	printf("subscribers: %d\n", n);
+	printf("rounds: %d\n", o->iterations);
+	printf("create_p50_ms: %.3f\n", percentile_ms(create_lat.lat_us, create_lat.nlat, 50));
+	printf("push_p50_ms: %.3f\n", percentile_ms(push_lat.lat_us, push_lat.nlat, 50));
+	printf("push_p99_ms: %.3f\n", percentile_ms(push_lat.lat_us, push_lat.nlat, 99));
+	printf("last_p50_ms: %.3f\n", percentile_ms(last_lat.lat_us, last_lat.nlat, 50));
+	printf("last_p99_ms: %.3f\n", percentile_ms(last_lat.lat_us, last_lat.nlat, 99));
+	printf("last_over_create: %.2f\n",
+	       percentile_ms(last_lat.lat_us, last_lat.nlat, 50) /
+	           percentile_ms(create_lat.lat_us, create_lat.nlat, 50));
+	rc = 0;
+out:
+	fflush(stdout);
+	_exit(rc); /* subscriber threads may still be blocked reading */
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -457,6 +600,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	    {"min-iterations", required_argument, NULL, 'm'},
 	    {"max-seconds", required_argument, NULL, 'x'},
 	    {"warm", required_argument, NULL, 'k'},
+	    {"fanout", required_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, '?'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -544,6 +688,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			o->warm = (int)v;
 			break;
+		case 'F':
+			if (parse_int_opt("fanout", optarg, 1, 1000, &v) < 0)
+				return -1;
+			o->fanout = (int)v;
+			break;
 		default:
 			usage(stderr);
 			return -1;
@@ -573,6 +722,8 @@ int main(int argc, char **argv)
 		return write_pgbench_script(&o);
 	if (o.request != NULL)
 		return run_request(&o);
+	if (o.fanout > 0)
+		return run_fanout(&o);
 
 	w = xcalloc((size_t)o.conns, sizeof(*w));
 	if ((rc = pthread_barrier_init(&g_ready, NULL, (unsigned)o.conns + 1)) != 0 ||
