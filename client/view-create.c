@@ -108,6 +108,8 @@ static struct {
 	bool rsearching;    /* a requester.search is in flight */
 	bool rpick_pending; /* Enter came before the results: pick the first when they do */
 	bool rcreating;     /* requester.create in flight */
+	bool rretry;        /* its reply was lost: send it again, same key, when back online */
+	char rkey[40];      /* the client_key of the caller being added */
 	struct event *rtimer;
 
 	int64_t category_id;
@@ -154,6 +156,7 @@ static void update_similar_later(void);
 static void update_requester_later(void);
 static void refilter_categories(void);
 static void requester_created(const msgpack_object *r, void *arg);
+static void send_new_caller(void);
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
@@ -483,8 +486,6 @@ static void pick_requester(void)
 	if (it == NULL)
 		return;
 	if (it->tag == PICK_NEW_CALLER) {
-		struct new_caller nc;
-		parse_new_caller(text_of(F_REQUESTER), &nc);
 		if (cv.rcreating || !app_online()) {
 			snprintf(cv.error, sizeof(cv.error),
 			         cv.rcreating ? "Adding the caller%s"
@@ -492,18 +493,11 @@ static void pick_requester(void)
 			         ui_ellipsis());
 			return;
 		}
-		msgpack_packer *pk =
-		    conn_begin(app.conn, "requester.create",
-		               1 + (nc.phone[0] != 0) + (nc.email[0] != 0) + (nc.org[0] != 0),
-		               requester_created, (void *)++cv.rseq);
-		pk_kstr(pk, "name", nc.name);
-		if (nc.phone[0] != '\0')
-			pk_kstr(pk, "phone", nc.phone);
-		if (nc.email[0] != '\0')
-			pk_kstr(pk, "email", nc.email);
-		if (nc.org[0] != '\0')
-			pk_kstr(pk, "organisation", nc.org);
-		cv.rcreating = conn_end(app.conn) != 0;
+		/* One key per caller added: a retry after a lost reply finds the same caller
+		 * (Enter again after a lost reply is such a retry). */
+		if (!cv.rretry)
+			make_client_key(cv.rkey, sizeof(cv.rkey));
+		send_new_caller();
 		return;
 	}
 	/* The open tickets first: "already called about this?" is the next question. */
@@ -516,6 +510,28 @@ static void pick_requester(void)
 	free(name);
 }
 
+/* requester.create for the caller typed in the field, with cv.rkey. */
+static void send_new_caller(void)
+{
+	struct new_caller nc;
+
+	parse_new_caller(text_of(F_REQUESTER), &nc);
+	msgpack_packer *pk =
+	    conn_begin(app.conn, "requester.create",
+	               2 + (nc.phone[0] != 0) + (nc.email[0] != 0) + (nc.org[0] != 0),
+	               requester_created, (void *)++cv.rseq);
+	pk_kstr(pk, "name", nc.name);
+	pk_kstr(pk, "client_key", cv.rkey);
+	if (nc.phone[0] != '\0')
+		pk_kstr(pk, "phone", nc.phone);
+	if (nc.email[0] != '\0')
+		pk_kstr(pk, "email", nc.email);
+	if (nc.org[0] != '\0')
+		pk_kstr(pk, "organisation", nc.org);
+	cv.rcreating = conn_end(app.conn) != 0;
+	cv.rretry = !cv.rcreating;
+}
+
 static void requester_created(const msgpack_object *r, void *arg)
 {
 	const msgpack_object *id = r != NULL ? mp_get(r, "id") : NULL;
@@ -526,9 +542,12 @@ static void requester_created(const msgpack_object *r, void *arg)
 	cv.rcreating = false;
 	if ((uintptr_t)arg != cv.rseq)
 		return; /* typed on meanwhile: the caller is in the directory, not picked */
+	cv.rretry = false;
 	if (r == NULL) {
+		/* Maybe added, maybe not: the same key again once back tells. */
+		cv.rretry = true;
 		snprintf(cv.error, sizeof(cv.error),
-		         "Connection lost while adding the caller; search for them once back");
+		         "Connection lost while adding the caller; adding them when it is back");
 	} else if (!reply_ok(r) || !mp_is_int(id)) {
 		reply_error_text(r, why, sizeof(why));
 		snprintf(cv.error, sizeof(cv.error), "Caller not added: %s", why);
@@ -634,6 +653,7 @@ static void requester_timer(evutil_socket_t fd, short what, void *arg)
 
 static void update_requester_later(void)
 {
+	cv.rretry = false; /* another caller now: a lost "add" is not sent again */
 	cv.requester_id = 0;
 	cv.rinfo[0] = '\0';
 	if (te_chars(&fld(F_REQUESTER)->te) == 0) {
@@ -1363,6 +1383,8 @@ static void create_reload(bool current)
 	lists.cats_loading = lists.res_loading = false;
 	if (cv.open) {
 		load_lists();
+		if (current && cv.rretry && !cv.rcreating && cv.requester_id == 0)
+			send_new_caller();
 		if (current && cv.state == S_RETRY)
 			send_pending();
 	}

@@ -243,26 +243,31 @@ static void op_requester_search(struct session *s, uint32_t rid, const msgpack_o
 	op_submit_rows(s, rid, q, "requesters", pack_requester_row);
 }
 
+/* A repeated client_key returns the caller its first request created (no-op update: ON
+ * CONFLICT DO NOTHING would return no row). Without a key every request adds a caller. */
 static const char SQL_REQUESTER_CREATE[] =
-    "INSERT INTO requesters (name, email, phone, organisation) VALUES ($1, $2, $3, $4)"
-    " RETURNING id";
+    "INSERT INTO requesters (name, email, phone, organisation, client_key)"
+    " VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (client_key) DO UPDATE SET client_key = EXCLUDED.client_key RETURNING id";
 
 static void op_requester_create(struct session *s, uint32_t rid, const msgpack_object *m)
 {
 	struct args a = ARGS_INIT(m);
-	const char *name, *email, *phone, *org;
-	size_t name_len, email_len, phone_len, org_len;
+	const char *name, *email, *phone, *org, *key;
+	size_t name_len, email_len, phone_len, org_len, key_len;
 
 	args_str(&a, "name", true, 1, LIMIT_NAME, &name, &name_len);
 	args_str(&a, "email", false, 0, LIMIT_NAME, &email, &email_len);
 	args_str(&a, "phone", false, 0, 64, &phone, &phone_len);
 	args_str(&a, "organisation", false, 0, LIMIT_NAME, &org, &org_len);
+	args_str(&a, "client_key", false, 1, LIMIT_CLIENT_KEY, &key, &key_len);
 	BAD_ARGS_RETURN(s, rid, a);
 	struct db_query *q = db_query_new(SQL_REQUESTER_CREATE);
 	db_param(q, name, name_len);
 	db_param(q, email, email_len);
 	db_param(q, phone, phone_len);
 	db_param(q, org, org_len);
+	db_param(q, key, key_len);
 	op_submit_count(s, rid, q, "id");
 }
 

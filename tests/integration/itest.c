@@ -5555,6 +5555,45 @@ static bool test_ticket_search(void)
 	return true;
 }
 
+/* requester.create with a client_key is idempotent: the same key returns the same caller,
+ * as a console retrying after a lost reply does; without a key each request adds one. */
+static bool test_requester_create_key(void)
+{
+	struct pclient *a;
+	struct pc_msg *m;
+	char key[64], name[96], longkey[80];
+	int64_t id1, id2, id3, id4;
+
+	NEED(a = AGENT("ana"));
+	snprintf(key, sizeof(key), "itest-caller-%d-%" PRId64, (int)getpid(), now_ms());
+	unique(name, sizeof(name), "Itest Caller");
+	m = CALL(a, "requester.create", "sss", "name", name, "phone", "+351 21 000 0000",
+	         "client_key", key);
+	EXPECT_OK(m, "requester.create with a key");
+	id1 = pc_int_or(m->map, "id", 0);
+	m = CALL(a, "requester.create", "sss", "name", name, "phone", "+351 21 000 0000",
+	         "client_key", key);
+	EXPECT_OK(m, "requester.create again with the key");
+	id2 = pc_int_or(m->map, "id", 0);
+	CHECK(id1 > 0 && id1 == id2, "the same key made callers %" PRId64 " and %" PRId64, id1,
+	      id2);
+	m = CALL(a, "requester.create", "s", "name", name);
+	EXPECT_OK(m, "requester.create without a key");
+	id3 = pc_int_or(m->map, "id", 0);
+	m = CALL(a, "requester.create", "s", "name", name);
+	EXPECT_OK(m, "requester.create without a key, again");
+	id4 = pc_int_or(m->map, "id", 0);
+	CHECK(id3 > 0 && id4 > 0 && id3 != id4 && id3 != id1,
+	      "without a key each request adds a caller (%" PRId64 ", %" PRId64 ")", id3, id4);
+	memset(longkey, 'k', 65);
+	longkey[65] = '\0';
+	EXPECT_ERR(CALL(a, "requester.create", "ss", "name", name, "client_key", longkey),
+	           "bad_request");
+	EXPECT_ERR(CALL(a, "requester.create", "ss", "name", name, "client_key", ""),
+	           "bad_request");
+	return true;
+}
+
 static const struct {
 	const char *name;
 	bool (*fn)(void);
@@ -5615,6 +5654,7 @@ static const struct {
     {"link_resolve_linked", test_link_resolve_linked},
     {"similar", test_similar},
     {"requester_search", test_requester_search},
+    {"requester_create_key", test_requester_create_key},
     {"category_routing", test_category_routing},
     {"auto_assign", test_auto_assign},
     {"priority_override", test_priority_override},
