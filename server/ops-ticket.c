@@ -237,12 +237,14 @@ static const char SQL_GET_BY_ID[] = "SELECT " TICKET_COLUMNS " FROM ticket_view 
 static const char SQL_GET_BY_NUMBER[] =
     "SELECT " TICKET_COLUMNS " FROM ticket_view v"
     " WHERE v.id = (SELECT t.id FROM tickets t WHERE t.number = $1)";
+/* "created" first: an auto-assignment is recorded by a trigger on the insert, before the
+ * function creating the ticket writes its "created" event, in the same instant. */
 static const char SQL_EVENTS[] =
     "SELECT e.id, (extract(epoch FROM e.at) * 1000)::bigint, a.login, e.kind, e.field,"
     " e.old_value, e.new_value, e.note, desk_event_label(e.field, e.old_value),"
     " desk_event_label(e.field, e.new_value)"
     " FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_id"
-    " WHERE e.ticket_id = $1 ORDER BY e.id";
+    " WHERE e.ticket_id = $1 ORDER BY e.kind <> 'created', e.id";
 
 static const char SQL_ESCALATIONS[] =
     "SELECT (extract(epoch FROM e.at) * 1000)::bigint, e.kind, a.login, fq.name, tq.name,"

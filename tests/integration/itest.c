@@ -3819,6 +3819,18 @@ static bool auto_assign_body(void)
 	      "auto-assigned event: new is not %s or it has an actor", id);
 	CHECK(pc_streq(find_event(g, "escalated", NULL), "actor", "ana"), "no 'escalated' event");
 
+	/* Created straight into the queue: assigned by the insert's trigger, yet the history
+	 * starts with "created". */
+	unique(s, sizeof(s), "itest auto-assign at creation");
+	CREATE(a, &t, "sl", "subject", s, "queue_id", net);
+	NEED(g = GET(a, t.id, &u));
+	const msgpack_object *evs = array_at(g, "events");
+	CHECK(u.assignee_id == carla && auto_assigned(g) != NULL,
+	      "a ticket created in Network was not auto-assigned to carla");
+	CHECK(evs != NULL && evs->via.array.size > 1 &&
+	          pc_streq(&evs->via.array.ptr[0], "kind", "created"),
+	      "the history does not start with 'created'");
+
 	/* Least loaded with a maximum of 1: carla holds at least that ticket. */
 	PSQL("UPDATE queues SET assign_mode = 'least_loaded', max_load = 1 WHERE name = 'Network'",
 	     out);
