@@ -156,12 +156,6 @@ static int64_t int_or(const msgpack_object *map, const char *key, int64_t dflt)
 	return mp_is_int(o) ? mp_int(o) : dflt;
 }
 
-static bool bool_or(const msgpack_object *map, const char *key)
-{
-	const msgpack_object *o = mp_get(map, key);
-	return o != NULL && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
-}
-
 /* "2026-11-23T14:05:00Z", or "" for 0. */
 static const char *iso_time(int64_t ms, char *buf, size_t len)
 {
@@ -541,7 +535,7 @@ static void main_done(const msgpack_object *reply, void *arg)
 		if (cli.fmt == FMT_TABLE)
 			printf("(%" PRId64 " of %" PRId64 "%s)\n",
 			       mp_get(reply, "tickets") ? (int64_t)mp_get(reply, "tickets")->via.array.size : 0,
-			       int_or(reply, "total", 0), bool_or(reply, "total_capped") ? "+" : "");
+			       int_or(reply, "total", 0), mp_true(reply, "total_capped") ? "+" : "");
 		break;
 	case CMD_QUEUE_LIST: {
 		const msgpack_object *qs = mp_get(reply, "queues");

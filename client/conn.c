@@ -146,9 +146,7 @@ uint32_t conn_end(struct conn *c)
 
 bool reply_ok(const msgpack_object *r)
 {
-	const msgpack_object *ok = mp_get(r, "ok");
-
-	return ok != NULL && ok->type == MSGPACK_OBJECT_BOOLEAN && ok->via.boolean;
+	return mp_true(r, "ok");
 }
 
 int reply_error_code(const msgpack_object *r)

@@ -142,16 +142,14 @@ struct ticket *ticket_parse(const msgpack_object *o)
 	t->category = get_str(o, "category", "");
 	t->raise_state = get_str(o, "raise_state", "");
 	t->raise_reason = get_str(o, "raise_reason", NULL);
-	const msgpack_object *po = mp_get(o, "priority_override");
-	t->priority_override = po != NULL && po->type == MSGPACK_OBJECT_BOOLEAN && po->via.boolean;
+	t->priority_override = mp_true(o, "priority_override");
 	t->priority_reason = get_str(o, "priority_reason", NULL);
 	t->resolution_code = get_str(o, "resolution_code", NULL);
 	t->resolution_note = get_str(o, "resolution_note", NULL);
 	t->merged_into = get_str(o, "merged_into", NULL);
 	t->problem = get_str(o, "problem", NULL);
 	t->minutes_spent = get_int(o, "minutes_spent", 0);
-	const msgpack_object *q = mp_get(o, "question_open");
-	t->question_open = q != NULL && q->type == MSGPACK_OBJECT_BOOLEAN && q->via.boolean;
+	t->question_open = mp_true(o, "question_open");
 	t->escalated_ms = get_int(o, "escalated_ms", 0);
 	t->escalation_reason = get_str(o, "escalation_reason", NULL);
 	parse_sla(t, o);

@@ -541,13 +541,6 @@ static void clear_pages(void)
 static bool send_page(size_t offset);
 static void list_done(void);
 
-/* The reply's total is a lower bound (ticket.list's total_capped). */
-static bool capped(const msgpack_object *r)
-{
-	const msgpack_object *c = mp_get(r, "total_capped");
-	return c != NULL && c->type == MSGPACK_OBJECT_BOOLEAN && c->via.boolean;
-}
-
 /* A page of the list: gathered until the view is whole (or at its bound), then shown at
  * once, so that the list never shows half of itself. */
 static void list_reply(const msgpack_object *r, void *arg)
@@ -575,7 +568,7 @@ static void list_reply(const msgpack_object *r, void *arg)
 	total = mp_get(r, "total");
 	if (qv.npg == 0) {
 		qv.pg_total = mp_is_int(total) ? mp_int(total) : -1;
-		qv.pg_capped = capped(r);
+		qv.pg_capped = mp_true(r, "total_capped");
 	}
 	if (arr != NULL && arr->type == MSGPACK_OBJECT_ARRAY) {
 		got = arr->via.array.size;
@@ -785,10 +778,10 @@ static void counts_reply(const msgpack_object *r, void *arg)
 	if (r != NULL && reply_ok(r) && mp_is_int(total)) {
 		if ((uintptr_t)arg == V_MINE) {
 			qv.cnt_mine = mp_int(total);
-			qv.cnt_mine_capped = capped(r);
+			qv.cnt_mine_capped = mp_true(r, "total_capped");
 		} else {
 			qv.cnt_resolved = mp_int(total);
-			qv.cnt_resolved_capped = capped(r);
+			qv.cnt_resolved_capped = mp_true(r, "total_capped");
 		}
 		if (app.view == &view_queue)
 			app_redraw();

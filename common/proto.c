@@ -135,6 +135,13 @@ const msgpack_object *mp_get(const msgpack_object *map, const char *key)
 	return NULL;
 }
 
+bool mp_true(const msgpack_object *map, const char *key)
+{
+	const msgpack_object *o = mp_get(map, key);
+
+	return o != NULL && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
+}
+
 bool mp_is_int(const msgpack_object *o)
 {
 	if (o == NULL)

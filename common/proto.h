@@ -75,6 +75,8 @@ void pk_knil(msgpack_packer *pk, const char *key);
 
 /* Decoding helpers over a decoded map. */
 const msgpack_object *mp_get(const msgpack_object *map, const char *key);
+/* Does map hold key = true? (Absent, nil or another type: false.) */
+bool mp_true(const msgpack_object *map, const char *key);
 bool mp_is_int(const msgpack_object *o);
 int64_t mp_int(const msgpack_object *o); /* caller checked mp_is_int */
 /* Copy a str object into a NUL-terminated heap string (NULL if o is not a str). */

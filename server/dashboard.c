@@ -72,13 +72,9 @@ static const struct panel {
     {"agents", "SELECT * FROM desk_dash_agents()", pack_rows},
     {"kpi", "SELECT * FROM desk_dash_kpis()", pack_one},
     {"hourly", "SELECT * FROM desk_dash_hourly()", pack_rows},
-    /* The ids first, then ticket_view restricted to them (as ticket.list's pages): joined
-     * straight to the function, the planner built the whole view to pick 50 tickets. */
     {"attention",
      "WITH a AS MATERIALIZED (SELECT tid, n FROM desk_dash_attention(50)"
-     " WITH ORDINALITY a(tid, n)) SELECT " TICKET_LIST_COLUMNS " FROM a"
-     " JOIN ticket_view v ON v.id = a.tid WHERE v.id = ANY (ARRAY(SELECT tid FROM a))"
-     " ORDER BY a.n",
+     " WITH ORDINALITY a(tid, n)) " TICKET_LIST_FOR("a", "tid") " ORDER BY a.n",
      pack_tickets},
 };
 

@@ -852,21 +852,18 @@ static void op_ticket_list(struct session *s, uint32_t rid, const msgpack_object
 	db_param_int(q, limit);
 	db_param_int(q, offset);
 	/* The page's ids from the tickets table (indexes serve the filters and the order), then
-	 * ticket_view for those ids alone: "id = ANY (ARRAY(...))" is a restriction the planner
-	 * applies to the view's tickets scan (a join with the page would not reach inside the
-	 * view, which has more relations than from_collapse_limit). The count stops at
-	 * LIST_COUNT_MAX + 1. 1M tickets: 10-70 ms a page (docs/benchmarks.md). */
+	 * ticket_view for those ids alone (TICKET_LIST_FOR). The count stops at
+	 * LIST_COUNT_MAX + 1. 1M tickets: 5-45 ms a page (docs/benchmarks.md). */
 	const char *dir = desc ? "DESC" : "ASC";
 	char *sql = xasprintf(
 	    "WITH page AS MATERIALIZED (SELECT t.id AS page_id, %s AS page_key FROM tickets t"
 	    " WHERE %s ORDER BY page_key %s, page_id %s LIMIT $%d OFFSET $%d)"
 	    " SELECT c.total, v.* FROM (SELECT count(*) AS total FROM (SELECT FROM tickets t"
 	    " WHERE %s LIMIT %d) n) c"
-	    " LEFT JOIN LATERAL (SELECT %s FROM page JOIN ticket_view ON id = page_id"
-	    " WHERE id = ANY (ARRAY(SELECT page_id FROM page))"
-	    " ORDER BY page_key %s, page_id %s) v ON TRUE",
+	    " LEFT JOIN LATERAL (" TICKET_LIST_FOR(
+	        "page", "page_id") " ORDER BY page_key %s, page_id %s) v ON TRUE",
 	    sort_sql[sort], where.p, dir, dir, nparam + 1, nparam + 2, where.p, LIST_COUNT_MAX + 1,
-	    TICKET_LIST_COLUMNS, dir, dir);
+	    dir, dir);
 	free(where.p);
 	db_query_set_owned_sql(q, sql);
 	db_submit(s->srv->db, q, list_done, req_new(s, rid));

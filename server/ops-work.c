@@ -338,11 +338,9 @@ static void op_category_list(struct session *s, uint32_t rid, const msgpack_obje
 
 /* ---------------------------------------------------------------- full-text search */
 
-/* The matches' ids first, then ticket_view for those alone (as ticket.list's pages). */
 static const char SQL_SEARCH[] =
     "WITH s AS MATERIALIZED (SELECT ticket_id, score FROM desk_ticket_search($1, $2::boolean,"
-    " $3::int)) SELECT " TICKET_LIST_COLUMNS " FROM s JOIN ticket_view v ON v.id = s.ticket_id"
-    " WHERE v.id = ANY (ARRAY(SELECT ticket_id FROM s)) ORDER BY s.score DESC, v.updated_ms DESC";
+    " $3::int)) " TICKET_LIST_FOR("s", "ticket_id") " ORDER BY s.score DESC, v.updated_ms DESC";
 
 static void pack_ticket_row(msgpack_packer *pk, const PGresult *res, int i)
 {

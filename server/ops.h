@@ -77,4 +77,13 @@ void pack_ticket(msgpack_packer *pk, const PGresult *res, int row, int col0);
 	TICKET_COLUMNS_A "NULL::text AS description, " TICKET_COLUMNS_B                            \
 	                 "NULL::text AS resolution_note, " TICKET_COLUMNS_C
 
+/* The list-form tickets whose ids are in column ID of the CTE named CTE (declared before,
+ * MATERIALIZED; its column names must not be ticket_view's), for the caller's ORDER BY.
+ * "v.id = ANY (ARRAY(...))" is a restriction the planner pushes into the view's tickets scan;
+ * a join alone would not reach inside the view (more relations than from_collapse_limit), and
+ * the whole view would be built to pick a page: 4-16 s at 1M tickets (docs/benchmarks.md). */
+#define TICKET_LIST_FOR(cte, id)                                                                   \
+	"SELECT " TICKET_LIST_COLUMNS " FROM " cte " JOIN ticket_view v ON v.id = " cte "." id     \
+	" WHERE v.id = ANY (ARRAY(SELECT " id " FROM " cte "))"
+
 #endif
